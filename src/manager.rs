@@ -1,0 +1,481 @@
+//! The book's session manager (§6.2): configuration, id generation, capacity, the GC timer,
+//! counters and the event log, around one provider.
+//!
+//! The manager is handed `now` by its owner. Each operation first fires the auto-GC runs
+//! that are due by `now`, then does its work; [`Manager::events`] and [`Manager::runs`]
+//! then tell what that operation caused.
+
+use std::time::Duration;
+
+use compact_str::CompactString;
+use serde::Serialize;
+
+use crate::event::{Event, EventKind, EventLog, Events, Reason};
+use crate::ids::IdGenerator;
+use crate::provider::{Ctx, Flavour, GcReport, Provider, ReadOutcome};
+use crate::time::{Span, Time};
+use crate::{Error, Result};
+
+/// The manager's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The cookie name, as in `NewManager("memory", "gosessionid", 3600)`.
+    pub cookie_name: String,
+    /// How long a session may stay idle before it expires.
+    pub max_lifetime: Duration,
+    /// The period of the GC timer; `None` follows `max_lifetime`, as the book does.
+    pub gc_interval: Option<Duration>,
+    /// Whether the GC timer runs.
+    pub auto_gc: bool,
+    /// The most sessions stored at once; `None` is unlimited.
+    pub capacity: Option<usize>,
+    /// How many events the log keeps.
+    pub log_capacity: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            cookie_name: "gosessionid".into(),
+            max_lifetime: Duration::from_secs(3600),
+            gc_interval: None,
+            auto_gc: true,
+            capacity: None,
+            log_capacity: crate::event::DEFAULT_LOG_CAPACITY,
+        }
+    }
+}
+
+impl Config {
+    /// The GC timer's period in force.
+    pub fn interval(&self) -> Duration {
+        self.gc_interval.unwrap_or(self.max_lifetime)
+    }
+
+    /// Checks the values a user can set; see [`Manager::set_max_lifetime`] and friends.
+    pub fn validate(&self) -> Result<()> {
+        positive("max-lifetime", self.max_lifetime)?;
+        if let Some(i) = self.gc_interval {
+            positive("gc-interval", i)?;
+        }
+        if self.capacity == Some(0) {
+            return Err(capacity_error("0"));
+        }
+        Ok(())
+    }
+}
+
+fn positive(name: &str, d: Duration) -> Result<()> {
+    if d.is_zero() {
+        return Err(Error::Invalid(format!(
+            "{name} must be longer than 0s, as in 30m or 1h"
+        )));
+    }
+    if i64::try_from(d.as_nanos()).is_err() {
+        return Err(Error::Invalid(format!(
+            "{name} {} is too long; it must be under 292 years",
+            Span(d)
+        )));
+    }
+    Ok(())
+}
+
+/// The error for a capacity that is not a positive integer.
+pub fn capacity_error(given: &str) -> Error {
+    Error::Invalid(format!(
+        "invalid capacity `{given}`: expected a whole number of sessions above 0, or `none`"
+    ))
+}
+
+/// Running totals since the manager started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Sessions stored by `new`.
+    pub created: u64,
+    /// Sessions stored by `read` of an unknown id (`book`).
+    pub adopted: u64,
+    /// Activities on live sessions.
+    pub accessed: u64,
+    /// Activities on expired sessions that revived them (`book`).
+    pub revived: u64,
+    /// Removed by GC runs.
+    pub reaped_gc: u64,
+    /// Removed by lazy expiry on access (`memory`).
+    pub reaped_expired: u64,
+    /// Removed to respect the capacity.
+    pub reaped_evicted: u64,
+    /// Removed by `destroy`.
+    pub reaped_destroyed: u64,
+    /// GC runs, by the timer and by hand.
+    pub gc_runs: u64,
+    /// Entries looked at by all GC runs.
+    pub gc_scanned: u64,
+}
+
+impl Stats {
+    /// Removals for one reason.
+    pub fn removed(&self, reason: Reason) -> u64 {
+        match reason {
+            Reason::Gc => self.reaped_gc,
+            Reason::Expired => self.reaped_expired,
+            Reason::Evicted => self.reaped_evicted,
+            Reason::Destroyed => self.reaped_destroyed,
+        }
+    }
+
+    fn tally(&mut self, kind: EventKind) {
+        let counter = match kind {
+            EventKind::Created => &mut self.created,
+            EventKind::Adopted => &mut self.adopted,
+            EventKind::Accessed(_) => &mut self.accessed,
+            EventKind::Revived(_) => &mut self.revived,
+            EventKind::Removed(Reason::Gc) => &mut self.reaped_gc,
+            EventKind::Removed(Reason::Expired) => &mut self.reaped_expired,
+            EventKind::Removed(Reason::Evicted) => &mut self.reaped_evicted,
+            EventKind::Removed(Reason::Destroyed) => &mut self.reaped_destroyed,
+        };
+        *counter += 1;
+    }
+}
+
+/// One GC run that was reported: every manual run, and each timer run that reaped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GcRun {
+    /// When it ran.
+    pub at: Time,
+    /// Whether the timer fired it (rather than `gc`).
+    pub auto: bool,
+    /// What it scanned and reaped.
+    #[serde(flatten)]
+    pub report: GcReport,
+    /// The ids it reaped, in the order it reaped them.
+    pub ids: Vec<CompactString>,
+}
+
+/// The session manager.
+pub struct Manager {
+    config: Config,
+    provider: Box<dyn Provider>,
+    ids: IdGenerator,
+    next_gc: Option<Time>,
+    stats: Stats,
+    log: EventLog,
+    events: Events,
+    runs: Vec<GcRun>,
+}
+
+impl Manager {
+    /// A manager over an empty provider of `flavour`. With auto-GC on, the timer's first run
+    /// fires at `start`, as the book's `go globalSessions.GC()` does at start-up.
+    pub fn new(config: Config, flavour: Flavour, ids: IdGenerator, start: Time) -> Result<Self> {
+        config.validate()?;
+        let mut manager = Manager {
+            log: EventLog::with_capacity(config.log_capacity),
+            next_gc: config.auto_gc.then_some(start),
+            config,
+            provider: flavour.provider(),
+            ids,
+            stats: Stats::default(),
+            events: Vec::new(),
+            runs: Vec::new(),
+        };
+        manager.begin(start);
+        Ok(manager)
+    }
+
+    /// The settings in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The provider, to look at sessions without touching them.
+    pub fn provider(&self) -> &dyn Provider {
+        self.provider.as_ref()
+    }
+
+    /// The totals so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// The bounded event log.
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// The events of the last operation, in order, timer runs included.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The GC runs the last operation reported: the timer runs that reaped, and a manual run.
+    pub fn runs(&self) -> &[GcRun] {
+        &self.runs
+    }
+
+    /// When the GC timer fires next, if it is on and not past the end of time.
+    pub fn next_gc(&self) -> Option<Time> {
+        self.next_gc
+    }
+
+    /// The context providers are handed at `now`.
+    pub fn ctx(&self, now: Time) -> Ctx {
+        Ctx {
+            now,
+            max_lifetime: self.config.max_lifetime,
+        }
+    }
+
+    /// `SessionInit`: creates a session with `id`, or with a generated id, after evicting
+    /// the least recently used sessions if the store is at capacity. Returns the id.
+    pub fn create(&mut self, id: Option<&str>, now: Time) -> Result<String> {
+        self.begin(now);
+        let id = match id {
+            Some(id) => {
+                self.check_new_id(id)?;
+                id.to_owned()
+            }
+            None => self.fresh_id()?,
+        };
+        self.make_room(now);
+        let result = self.provider.init(&id, self.ctx(now), &mut self.events);
+        self.finish();
+        result.map(|()| id)
+    }
+
+    /// `SessionRead`. In `book`, an unknown id is adopted, making room first if needed.
+    pub fn read(&mut self, id: &str, now: Time) -> Result<ReadOutcome> {
+        self.begin(now);
+        if self.provider.flavour() == Flavour::Book && self.provider.peek(id).is_none() {
+            self.check_new_id(id)?;
+            self.make_room(now);
+        }
+        let result = self.provider.read(id, self.ctx(now), &mut self.events);
+        self.finish();
+        result
+    }
+
+    /// The store's `Set`.
+    pub fn set(&mut self, id: &str, key: &str, value: &str, now: Time) -> Result<()> {
+        self.begin(now);
+        let result = self
+            .provider
+            .set(id, key, value, self.ctx(now), &mut self.events);
+        self.finish();
+        result
+    }
+
+    /// The store's `Get`: the value, or `None` for the book's `nil`.
+    pub fn get(&mut self, id: &str, key: &str, now: Time) -> Result<Option<String>> {
+        self.begin(now);
+        let cx = self.ctx(now);
+        let result = self
+            .provider
+            .get(id, key, cx, &mut self.events)
+            .map(|v| v.map(str::to_owned));
+        self.finish();
+        result
+    }
+
+    /// The store's `Get`, calling `f` on the borrowed value instead of copying it.
+    pub fn get_with<R>(
+        &mut self,
+        id: &str,
+        key: &str,
+        now: Time,
+        f: impl FnOnce(Option<&str>) -> R,
+    ) -> Result<R> {
+        self.begin(now);
+        let cx = self.ctx(now);
+        let result = self.provider.get(id, key, cx, &mut self.events).map(f);
+        self.finish();
+        result
+    }
+
+    /// The store's `Delete`: whether the key was there.
+    pub fn delete(&mut self, id: &str, key: &str, now: Time) -> Result<bool> {
+        self.begin(now);
+        let result = self
+            .provider
+            .delete(id, key, self.ctx(now), &mut self.events);
+        self.finish();
+        result
+    }
+
+    /// The `countnum` counter: adds `by`, returns the new value.
+    pub fn incr(&mut self, id: &str, key: &str, by: i64, now: Time) -> Result<i64> {
+        self.begin(now);
+        let result = self
+            .provider
+            .incr(id, key, by, self.ctx(now), &mut self.events);
+        self.finish();
+        result
+    }
+
+    /// `SessionUpdate`.
+    pub fn touch(&mut self, id: &str, now: Time) -> Result<()> {
+        self.begin(now);
+        let result = self.provider.update(id, self.ctx(now), &mut self.events);
+        self.finish();
+        result
+    }
+
+    /// `SessionDestroy`.
+    pub fn destroy(&mut self, id: &str, now: Time) -> Result<()> {
+        self.begin(now);
+        let result = self.provider.destroy(id, self.ctx(now), &mut self.events);
+        self.finish();
+        result
+    }
+
+    /// `SessionGC(maxlifetime)` by hand, now. Returns the run, also in [`Manager::runs`].
+    pub fn gc(&mut self, now: Time) -> GcRun {
+        self.begin(now);
+        self.run_gc(now, false);
+        self.finish();
+        self.runs.last().cloned().unwrap_or(GcRun {
+            at: now,
+            auto: false,
+            report: GcReport::default(),
+            ids: Vec::new(),
+        })
+    }
+
+    /// Fires the timer runs due by `now`, as after the clock moved to `now`.
+    pub fn advance_to(&mut self, now: Time) {
+        self.begin(now);
+        self.finish();
+    }
+
+    /// Sets max-lifetime. If the GC interval follows it, the timer is re-armed from now.
+    pub fn set_max_lifetime(&mut self, d: Duration, now: Time) -> Result<()> {
+        positive("max-lifetime", d)?;
+        self.config.max_lifetime = d;
+        if self.config.gc_interval.is_none() {
+            self.rearm(now);
+        }
+        self.advance_to(now);
+        Ok(())
+    }
+
+    /// Sets the GC interval (`None`: follow max-lifetime) and re-arms the timer from now.
+    pub fn set_gc_interval(&mut self, d: Option<Duration>, now: Time) -> Result<()> {
+        if let Some(d) = d {
+            positive("gc-interval", d)?;
+        }
+        self.config.gc_interval = d;
+        self.rearm(now);
+        self.advance_to(now);
+        Ok(())
+    }
+
+    /// Turns the GC timer on or off. Turning it on runs GC now, as `go GC()` would.
+    pub fn set_auto_gc(&mut self, on: bool, now: Time) {
+        if on != self.config.auto_gc {
+            self.config.auto_gc = on;
+            self.next_gc = on.then_some(now);
+        }
+        self.advance_to(now);
+    }
+
+    /// Sets the capacity (`None`: unlimited). It takes effect at the next creation.
+    pub fn set_capacity(&mut self, capacity: Option<usize>) -> Result<()> {
+        if capacity == Some(0) {
+            return Err(capacity_error("0"));
+        }
+        self.config.capacity = capacity;
+        Ok(())
+    }
+
+    fn rearm(&mut self, now: Time) {
+        if self.config.auto_gc {
+            self.next_gc = now.checked_add(self.config.interval());
+        }
+    }
+
+    fn check_new_id(&self, id: &str) -> Result<()> {
+        if id.is_empty() {
+            return Err(Error::Empty("a session id"));
+        }
+        if self.provider.peek(id).is_some() {
+            return Err(Error::SessionExists(id.to_owned()));
+        }
+        Ok(())
+    }
+
+    fn fresh_id(&mut self) -> Result<String> {
+        loop {
+            let id = self.ids.next_id()?;
+            if self.provider.peek(&id).is_none() {
+                return Ok(id);
+            }
+        }
+    }
+
+    fn make_room(&mut self, now: Time) {
+        if let Some(cap) = self.config.capacity {
+            while self.provider.len() >= cap {
+                if !self.provider.evict_lru(self.ctx(now), &mut self.events) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Starts an operation at `now`: clears the last one's events, fires due timer runs.
+    fn begin(&mut self, now: Time) {
+        self.events.clear();
+        self.runs.clear();
+        self.fire_due_runs(now);
+    }
+
+    /// Ends an operation: tallies its events and keeps them in the log.
+    fn finish(&mut self) {
+        for event in &self.events {
+            self.stats.tally(event.kind);
+            self.log.push(event.clone());
+        }
+    }
+
+    /// Fires every timer run due by `now`, each at its own instant, in order.
+    ///
+    /// A run reaps something only once the back session has expired, and nothing changes
+    /// between runs, so the quiet runs before that instant are counted, not performed: the
+    /// cost is in proportion to the runs that reap.
+    fn fire_due_runs(&mut self, now: Time) {
+        let interval = self.config.interval().as_nanos() as i128;
+        while let Some(at) = self.next_gc.filter(|&t| t <= now) {
+            let reap_at = self.provider.next_reap_at(self.config.max_lifetime);
+            if reap_at.is_some_and(|r| r <= at) {
+                self.run_gc(at, true);
+                self.next_gc = at.checked_add(self.config.interval());
+                continue;
+            }
+            // Quiet runs: those before `reap_at` and not after `now`.
+            let before_reap = reap_at.map_or(i128::MAX, |r| r.nanos_since(at) - 1);
+            let quiet = before_reap.min(now.nanos_since(at)) / interval + 1;
+            let scanned = if self.provider.is_empty() { 0 } else { quiet };
+            self.stats.gc_runs += quiet as u64;
+            self.stats.gc_scanned += scanned as u64;
+            self.next_gc = i64::try_from(i128::from(at.unix_nanos()) + quiet * interval)
+                .ok()
+                .map(Time::from_unix_nanos);
+        }
+    }
+
+    fn run_gc(&mut self, at: Time, auto: bool) {
+        let start = self.events.len();
+        let report = self.provider.gc(self.ctx(at), &mut self.events);
+        self.stats.gc_runs += 1;
+        self.stats.gc_scanned += report.scanned;
+        if report.reaped > 0 || !auto {
+            let ids = self.events[start..].iter().map(|e| e.id.clone()).collect();
+            self.runs.push(GcRun {
+                at,
+                auto,
+                report,
+                ids,
+            });
+        }
+    }
+}
