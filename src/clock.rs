@@ -31,7 +31,7 @@ impl Clock {
     pub fn advance(&mut self, d: Duration) -> Result<Time> {
         match self {
             Clock::Virtual(t) => {
-                *t = t.add(d)?;
+                *t = t.plus(d)?;
                 Ok(*t)
             }
             Clock::System => Err(Error::SystemClock),

@@ -63,7 +63,7 @@ impl Time {
     }
 
     /// This instant moved `d` later, or an error naming the limit.
-    pub fn add(self, d: Duration) -> Result<Time> {
+    pub fn plus(self, d: Duration) -> Result<Time> {
         self.checked_add(d).ok_or_else(|| Error::ClockOverflow {
             limit: Time::MAX.to_string(),
         })
@@ -96,14 +96,25 @@ pub fn duration_from_nanos(nanos: i128) -> Duration {
     Duration::new(secs, (nanos % 1_000_000_000) as u32)
 }
 
-/// Parses a duration such as `90s`, `30m`, `1h30m` or `500ms` (the `humantime` grammar).
+/// Parses a duration such as `90s`, `30m`, `1h30m` or `500ms` (the `humantime` grammar,
+/// whole numbers only: `1.5h` is refused in favour of `1h30m`).
 pub fn parse_duration(text: &str) -> Result<Duration> {
-    let hint = "expected a number and a unit, as in 90s, 30m, 1h30m or 500ms";
+    let hint = "expected whole numbers with units, as in 90s, 30m, 1h30m or 500ms";
+    let invalid = |why: &str| Error::Invalid(format!("invalid duration `{text}`: {why}; {hint}"));
     if text.trim().is_empty() {
         return Err(Error::Invalid(format!("empty duration; {hint}")));
     }
-    humantime::parse_duration(text)
-        .map_err(|e| Error::Invalid(format!("invalid duration `{text}`: {e}; {hint}")))
+    if text.contains('.') {
+        return Err(invalid("fractions are not accepted"));
+    }
+    humantime::parse_duration(text).map_err(|e| match e {
+        humantime::DurationError::UnknownUnit { unit, .. } if unit.is_empty() => {
+            invalid("a unit is needed")
+        }
+        humantime::DurationError::NumberExpected(_) => invalid("a number is needed"),
+        humantime::DurationError::NumberOverflow => invalid("the number is too large"),
+        other => invalid(&other.to_string()),
+    })
 }
 
 /// Formats a duration in sessim's one stable format: units from days down, zero parts left
@@ -204,7 +215,7 @@ mod tests {
 
     #[test]
     fn adding_past_the_end_is_an_error() {
-        assert!(Time::MAX.add(Duration::from_nanos(1)).is_err());
-        assert!(DEFAULT_START.add(Duration::from_secs(u64::MAX)).is_err());
+        assert!(Time::MAX.plus(Duration::from_nanos(1)).is_err());
+        assert!(DEFAULT_START.plus(Duration::from_secs(u64::MAX)).is_err());
     }
 }

@@ -83,16 +83,16 @@ impl Provider for MemoryProvider {
         self.table.check_index()?;
         let mut newer: Option<&Session> = None;
         for s in self.table.iter() {
-            if let Some(n) = newer {
-                if n.last_access() < s.last_access() {
-                    return Err(format!(
-                        "list out of order: `{}` ({}) is in front of `{}` ({})",
-                        n.id(),
-                        n.last_access(),
-                        s.id(),
-                        s.last_access()
-                    ));
-                }
+            if let Some(n) = newer
+                && n.last_access() < s.last_access()
+            {
+                return Err(format!(
+                    "list out of order: `{}` ({}) is in front of `{}` ({})",
+                    n.id(),
+                    n.last_access(),
+                    s.id(),
+                    s.last_access()
+                ));
             }
             newer = Some(s);
         }
