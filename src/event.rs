@@ -88,6 +88,8 @@ pub struct Event {
     pub at: Time,
     /// The session it happened to.
     pub id: CompactString,
+    /// The session's last access just before the event (for a creation, `at`).
+    pub last_access: Time,
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
@@ -170,6 +172,7 @@ mod tests {
             log.push(Event {
                 at: Time::from_unix_nanos(i),
                 id: "a".into(),
+                last_access: Time::from_unix_nanos(i),
                 kind: EventKind::Created,
             });
         }

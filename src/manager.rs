@@ -148,8 +148,17 @@ pub struct GcRun {
     /// What it scanned and reaped.
     #[serde(flatten)]
     pub report: GcReport,
-    /// The ids it reaped, in the order it reaped them.
-    pub ids: Vec<CompactString>,
+    /// The sessions it reaped, in the order it reaped them.
+    pub reaped: Vec<Reaped>,
+}
+
+/// A session a GC run removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reaped {
+    /// Its id.
+    pub id: CompactString,
+    /// Its last access.
+    pub last_access: Time,
 }
 
 /// The session manager.
@@ -337,7 +346,7 @@ impl Manager {
             at: now,
             auto: false,
             report: GcReport::default(),
-            ids: Vec::new(),
+            reaped: Vec::new(),
         })
     }
 
@@ -469,12 +478,18 @@ impl Manager {
         self.stats.gc_runs += 1;
         self.stats.gc_scanned += report.scanned;
         if report.reaped > 0 || !auto {
-            let ids = self.events[start..].iter().map(|e| e.id.clone()).collect();
+            let reaped = self.events[start..]
+                .iter()
+                .map(|e| Reaped {
+                    id: e.id.clone(),
+                    last_access: e.last_access,
+                })
+                .collect();
             self.runs.push(GcRun {
                 at,
                 auto,
                 report,
-                ids,
+                reaped,
             });
         }
     }

@@ -252,6 +252,7 @@ pub trait Provider {
         ev.push(Event {
             at: cx.now,
             id: session.id_owned(),
+            last_access: session.last_access(),
             kind,
         });
         self.table_mut().touch(slot, cx.now);
@@ -283,6 +284,7 @@ fn create(
     ev.push(Event {
         at: now,
         id: sid.into(),
+        last_access: now,
         kind,
     });
     Ok(())
@@ -293,6 +295,7 @@ fn remove_slot(table: &mut SessionTable, slot: u32, reason: Reason, now: Time, e
     ev.push(Event {
         at: now,
         id: session.id_owned(),
+        last_access: session.last_access(),
         kind: EventKind::Removed(reason),
     });
 }
