@@ -1,3 +1,5 @@
-fn main() {
-    println!("Hello, world!");
+//! The `sessim` binary: all of it lives in the library.
+
+fn main() -> std::process::ExitCode {
+    sessim::app::main()
 }

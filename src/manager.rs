@@ -171,6 +171,7 @@ pub struct Manager {
     log: EventLog,
     events: Events,
     runs: Vec<GcRun>,
+    ops: u64,
 }
 
 impl Manager {
@@ -187,6 +188,7 @@ impl Manager {
             stats: Stats::default(),
             events: Vec::new(),
             runs: Vec::new(),
+            ops: 0,
         };
         manager.begin(start);
         Ok(manager)
@@ -222,6 +224,11 @@ impl Manager {
         &self.runs
     }
 
+    /// How many operations have started: [`Manager::events`] belongs to the latest.
+    pub fn operations(&self) -> u64 {
+        self.ops
+    }
+
     /// When the GC timer fires next, if it is on and not past the end of time.
     pub fn next_gc(&self) -> Option<Time> {
         self.next_gc
@@ -239,6 +246,13 @@ impl Manager {
     /// the least recently used sessions if the store is at capacity. Returns the id.
     pub fn create(&mut self, id: Option<&str>, now: Time) -> Result<String> {
         self.begin(now);
+        let result = self.create_now(id, now);
+        // Even on error: the timer runs `begin` fired must be tallied and logged.
+        self.finish();
+        result
+    }
+
+    fn create_now(&mut self, id: Option<&str>, now: Time) -> Result<String> {
         let id = match id {
             Some(id) => {
                 self.check_new_id(id)?;
@@ -248,18 +262,21 @@ impl Manager {
         };
         self.make_room(now);
         let result = self.provider.init(&id, self.ctx(now), &mut self.events);
-        self.finish();
         result.map(|()| id)
     }
 
     /// `SessionRead`. In `book`, an unknown id is adopted, making room first if needed.
     pub fn read(&mut self, id: &str, now: Time) -> Result<ReadOutcome> {
         self.begin(now);
-        if self.provider.flavour() == Flavour::Book && self.provider.peek(id).is_none() {
-            self.check_new_id(id)?;
-            self.make_room(now);
-        }
-        let result = self.provider.read(id, self.ctx(now), &mut self.events);
+        let adopt = self.provider.flavour() == Flavour::Book && self.provider.peek(id).is_none();
+        let checked = if adopt { self.check_new_id(id) } else { Ok(()) };
+        let result = checked.and_then(|()| {
+            if adopt {
+                self.make_room(now);
+            }
+            self.provider.read(id, self.ctx(now), &mut self.events)
+        });
+        // Even on error: the timer runs `begin` fired must be tallied and logged.
         self.finish();
         result
     }
@@ -359,11 +376,14 @@ impl Manager {
     /// Sets max-lifetime. If the GC interval follows it, the timer is re-armed from now.
     pub fn set_max_lifetime(&mut self, d: Duration, now: Time) -> Result<()> {
         positive("max-lifetime", d)?;
+        // The runs due by `now` fire first, under the settings they were due under.
+        self.begin(now);
         self.config.max_lifetime = d;
         if self.config.gc_interval.is_none() {
             self.rearm(now);
         }
-        self.advance_to(now);
+        self.fire_due_runs(now);
+        self.finish();
         Ok(())
     }
 
@@ -372,19 +392,25 @@ impl Manager {
         if let Some(d) = d {
             positive("gc-interval", d)?;
         }
+        // The runs due by `now` fire first, under the settings they were due under.
+        self.begin(now);
         self.config.gc_interval = d;
         self.rearm(now);
-        self.advance_to(now);
+        self.fire_due_runs(now);
+        self.finish();
         Ok(())
     }
 
     /// Turns the GC timer on or off. Turning it on runs GC now, as `go GC()` would.
     pub fn set_auto_gc(&mut self, on: bool, now: Time) {
+        // The runs due by `now` fire first, before the timer is turned off.
+        self.begin(now);
         if on != self.config.auto_gc {
             self.config.auto_gc = on;
             self.next_gc = on.then_some(now);
         }
-        self.advance_to(now);
+        self.fire_due_runs(now);
+        self.finish();
     }
 
     /// Sets the capacity (`None`: unlimited). It takes effect at the next creation.
@@ -433,6 +459,7 @@ impl Manager {
 
     /// Starts an operation at `now`: clears the last one's events, fires due timer runs.
     fn begin(&mut self, now: Time) {
+        self.ops += 1;
         self.events.clear();
         self.runs.clear();
         self.fire_due_runs(now);

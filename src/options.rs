@@ -1,0 +1,71 @@
+//! The validated settings a shell starts with, made once from the command line or from a
+//! transcript's `#!` directives. Nothing after this point sees clap types.
+
+use crate::ids::IdGenerator;
+use crate::manager::Config;
+use crate::provider::Flavour;
+use crate::time::{DEFAULT_START, Time};
+
+/// How output is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Lines, tables and pictures.
+    Text,
+    /// One JSON object per command.
+    Json,
+}
+
+/// Where time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockKind {
+    /// Simulated: moves only on `advance-clock`.
+    Virtual,
+    /// The machine's real time.
+    System,
+}
+
+/// Everything a [`crate::shell::Shell`] is built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The provider flavour.
+    pub flavour: Flavour,
+    /// The manager's settings.
+    pub config: Config,
+    /// A seed for reproducible (and predictable) ids.
+    pub seed: Option<u64>,
+    /// When the virtual clock starts.
+    pub start: Time,
+    /// Virtual or system time.
+    pub clock: ClockKind,
+    /// Text or JSON.
+    pub format: Format,
+    /// Whether to use colour.
+    pub color: bool,
+    /// Whether output goes to a terminal (wider tables, and colour if allowed).
+    pub terminal_width: Option<u16>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            flavour: Flavour::Memory,
+            config: Config::default(),
+            seed: None,
+            start: DEFAULT_START,
+            clock: ClockKind::Virtual,
+            format: Format::Text,
+            color: false,
+            terminal_width: None,
+        }
+    }
+}
+
+impl Options {
+    /// The id generator these options ask for.
+    pub fn id_generator(&self) -> IdGenerator {
+        match self.seed {
+            Some(seed) => IdGenerator::seeded(seed),
+            None => IdGenerator::Os,
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! `sessim run FILE...` and `sessim < FILE`: commands from files or stdin, no prompt.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::Path;
+
+use crate::printer::{Printer, Step};
+use crate::shell::Shell;
+
+/// How a script is run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ScriptFlags {
+    /// Print `> cmd` before each command's output (and errors on stdout too).
+    pub echo: bool,
+    /// Stop at the first failure.
+    pub bail: bool,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Every line was read (or `quit` was met); `failed` commands printed errors.
+    Finished { failed: usize },
+    /// `--bail` stopped at a failure.
+    Bailed,
+    /// The reader of stdout went away; stop quietly.
+    ClosedPipe,
+    /// A file could not be read: exit 2.
+    Unreadable,
+}
+
+/// Runs the scripts in order on one shell. Errors go to `err` as `FILE:LINE: error: ...`.
+pub fn run_files(
+    shell: &mut Shell,
+    printer: Printer,
+    files: &[impl AsRef<Path>],
+    flags: ScriptFlags,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Ending {
+    let mut failed = 0;
+    for path in files {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let reader = match open(path) {
+            Ok(file) => BufReader::with_capacity(1 << 16, file),
+            Err(e) => {
+                let _ = writeln!(err, "{name}: error: {e}");
+                return Ending::Unreadable;
+            }
+        };
+        match run(shell, printer, &name, reader, flags, out, err) {
+            Ending::Finished { failed: n } => failed += n,
+            other => return other,
+        }
+    }
+    Ending::Finished { failed }
+}
+
+fn open(path: &Path) -> io::Result<File> {
+    if path.is_dir() {
+        return Err(io::Error::other("is a directory; give a script file"));
+    }
+    File::open(path)
+}
+
+/// Runs one script read from `reader`, named `name` in error messages.
+pub fn run(
+    shell: &mut Shell,
+    printer: Printer,
+    name: &str,
+    mut reader: impl BufRead,
+    flags: ScriptFlags,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Ending {
+    let mut bytes = Vec::new();
+    let mut text = String::new();
+    let mut failed = 0;
+    for number in 1.. {
+        bytes.clear();
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                let _ = writeln!(err, "{name}:{number}: error: cannot read: {e}");
+                return Ending::Unreadable;
+            }
+        }
+        let Ok(line) = std::str::from_utf8(&bytes) else {
+            let _ = writeln!(
+                err,
+                "{name}:{number}: error: the line is not valid UTF-8; scripts must be UTF-8 text"
+            );
+            return Ending::Unreadable;
+        };
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        text.clear();
+        let is_command = !line.trim().is_empty();
+        if flags.echo && is_command {
+            if line.trim_start().starts_with('#') {
+                text.push_str(line.trim_start());
+            } else {
+                text.push_str("> ");
+                text.push_str(line);
+            }
+            text.push('\n');
+        }
+        let step = printer.execute(shell, line, &mut text);
+        if let Err(e) = &step {
+            failed += 1;
+            let _ = writeln!(err, "{name}:{number}: error: {e}");
+            if flags.echo || printer.format == crate::options::Format::Json {
+                printer.error(line, e, &mut text);
+            }
+        }
+        if let Err(e) = out.write_all(text.as_bytes()) {
+            return write_failure(e, name, err);
+        }
+        match step {
+            Ok(Step::Quit) => break,
+            Err(_) if flags.bail => {
+                let _ = out.flush();
+                return Ending::Bailed;
+            }
+            _ => {}
+        }
+    }
+    if let Err(e) = out.flush() {
+        return write_failure(e, name, err);
+    }
+    Ending::Finished { failed }
+}
+
+fn write_failure(e: io::Error, name: &str, err: &mut impl Write) -> Ending {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return Ending::ClosedPipe;
+    }
+    let _ = writeln!(err, "{name}: error: cannot write output: {e}");
+    Ending::Unreadable
+}
