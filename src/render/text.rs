@@ -347,6 +347,14 @@ fn stats(v: &StatsView, style: Style, out: &mut String) {
     table::push(out, &t);
 }
 
+/// How long the session had been idle when the event happened; `-` for a creation.
+fn idle_before(e: &Event) -> String {
+    match e.kind {
+        EventKind::Created | EventKind::Adopted => "-".to_owned(),
+        _ => SignedSpan(e.at.nanos_since(e.last_access)).to_string(),
+    }
+}
+
 fn log(v: &LogView, style: Style, out: &mut String) {
     if v.events.is_empty() {
         let _ = match &v.id {
@@ -373,7 +381,7 @@ fn log(v: &LogView, style: Style, out: &mut String) {
             table::cell(e.at, style, None),
             table::cell(&e.id, style, Some(Color::Cyan)),
             table::cell(what, style, color),
-            table::cell(SignedSpan(e.at.nanos_since(e.last_access)), style, None),
+            table::cell(idle_before(e), style, None),
         ]);
     }
     table::push(out, &t);

@@ -1,0 +1,74 @@
+//! Table snapshots: `list`, `show`, `gc`, `stats` and `log` with Chinese and English values,
+//! compared byte for byte with `tests/snapshots/tables.txt`.
+
+use sessim::options::Options;
+use sessim::printer::Printer;
+use sessim::shell::Shell;
+
+const SCRIPT: &[&str] = &[
+    "new alice",
+    "new 小明",
+    "set alice name \"Alice Liddell\"",
+    "set 小明 城市 北京",
+    "set 小明 名字 小明同学",
+    "advance-clock 30m",
+    "get alice name",
+    "advance-clock 31m",
+    "list",
+    "show 小明",
+    "show alice",
+    "gc",
+    "stats",
+    "log",
+    "log 小明",
+];
+
+fn render() -> String {
+    let mut shell = Shell::new(Options::default()).expect("default options are valid");
+    let mut out = String::new();
+    for line in SCRIPT {
+        out.push_str("> ");
+        out.push_str(line);
+        out.push('\n');
+        Printer::PLAIN
+            .execute(&mut shell, line, &mut out)
+            .unwrap_or_else(|e| panic!("`{line}` failed: {e}"));
+    }
+    out
+}
+
+#[test]
+fn tables_match_the_snapshot_byte_for_byte() {
+    let actual = render();
+    let expected = include_str!("snapshots/tables.txt");
+    if actual != expected {
+        let diff = similar::TextDiff::from_lines(expected, &actual)
+            .unified_diff()
+            .header("snapshot", "actual")
+            .to_string();
+        panic!("tables differ from tests/snapshots/tables.txt:\n{diff}");
+    }
+}
+
+#[test]
+fn tables_have_no_trailing_spaces_and_align_wide_characters() {
+    let out = render();
+    for line in out.lines() {
+        assert_eq!(line, line.trim_end(), "trailing space in {line:?}");
+    }
+    // Every line of one table has the same display width, Chinese included.
+    let show: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "> show 小明")
+        .skip(5)
+        .take(5)
+        .collect();
+    let widths: Vec<usize> = show
+        .iter()
+        .map(|l| unicode_width::UnicodeWidthStr::width(*l))
+        .collect();
+    assert!(
+        widths.iter().all(|w| *w == widths[0]),
+        "{show:?} {widths:?}"
+    );
+}
