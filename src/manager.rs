@@ -149,6 +149,7 @@ pub struct GcRun {
     #[serde(flatten)]
     pub report: GcReport,
     /// The sessions it reaped, in the order it reaped them.
+    #[serde(rename = "sessions")]
     pub reaped: Vec<Reaped>,
 }
 

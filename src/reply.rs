@@ -103,6 +103,7 @@ pub struct StatsView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogView {
     pub id: Option<String>,
+    #[serde(rename = "entries")]
     pub events: Vec<Event>,
     /// How many kept events matched, of which `events` are the latest.
     pub matched: usize,

@@ -1,0 +1,268 @@
+//! The binary end to end: `run` and stdin scripts, exit codes, located errors, `--echo`
+//! output that replays, JSON for every command, and a closed pipe.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn sessim(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sessim"))
+        .args(args)
+        .env_remove("CI")
+        .env("SESSIM_HISTFILE", "")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sessim starts");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("sessim ends")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sessim-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn write(dir: &PathBuf, name: &str, content: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write file");
+    path.display().to_string()
+}
+
+#[test]
+fn a_clean_script_exits_0() {
+    let out = sessim(&[], "new a\nset a k v\nget a k\n");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "a\nOK\nv\n");
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn a_failed_command_exits_1_with_its_file_and_line() {
+    let dir = scratch("fail");
+    let file = write(&dir, "s.sessim", "new a\n# comment\n\nget b k\ntouch a\n");
+    let out = sessim(&["run", &file], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "a\nOK\n",
+        "the script goes on after an error"
+    );
+    assert_eq!(
+        text(&out.stderr),
+        format!("{file}:4: error: no session `b` (see `list` for the live ones)\n")
+    );
+}
+
+#[test]
+fn stdin_errors_are_located_at_stdin() {
+    let out = sessim(&[], "clock\nbogus\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "<stdin>:2: error: unknown command `bogus`; type `help` for the list of commands\n"
+    );
+}
+
+#[test]
+fn bail_stops_at_the_first_failure() {
+    let dir = scratch("bail");
+    let file = write(&dir, "s.sessim", "new a\ntouch nobody\nnew b\n");
+    let out = sessim(&["run", "--bail", &file], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "a\n", "`new b` never ran");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["--max-lifetime", "abc"][..],
+        &["--provider", "redis"],
+        &["--capacity", "0"],
+        &["--seed", "x"],
+        &["--start", "yesterday"],
+        &["run"],
+        &["frobnicate"],
+    ] {
+        let out = sessim(args, "");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!out.stderr.is_empty(), "{args:?} explains itself");
+    }
+}
+
+#[test]
+fn unreadable_scripts_exit_2() {
+    let dir = scratch("unreadable");
+    let missing = dir.join("missing.sessim").display().to_string();
+    let out = sessim(&["run", &missing], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with(&format!("{missing}: error: ")));
+
+    let folder = dir.display().to_string();
+    let out = sessim(&["run", &folder], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is a directory"));
+
+    let bad = dir.join("bad.sessim");
+    std::fs::write(&bad, b"new a\nset a k \xff\xfe\n").expect("write");
+    let out = sessim(&["run", &bad.display().to_string()], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{}:2: error: the line is not valid UTF-8; scripts must be UTF-8 text\n",
+            bad.display()
+        )
+    );
+}
+
+#[test]
+fn echo_output_replays_as_a_transcript() {
+    let dir = scratch("echo");
+    let script = "# a lesson\nnew alice\nnew\nset alice 名字 小明\nadvance-clock 61m\nget alice 名字\nlist\nstats\n";
+    let file = write(&dir, "lesson.txt", script);
+    let out = sessim(&["run", "--echo", "--seed", "7", &file], "");
+    assert_eq!(out.status.code(), Some(1), "the lazy expiry is an error");
+    let echoed = text(&out.stdout);
+    assert!(echoed.starts_with("# a lesson\n> new alice\nalice\n> new\n"));
+    assert!(echoed.contains("> get alice 名字\nerror: session `alice` has expired"));
+    let transcript = write(&dir, "lesson.sessim", &format!("#! seed = 7\n{echoed}"));
+    let replay = sessim(&["replay", &transcript], "");
+    assert_eq!(
+        text(&replay.stdout),
+        format!("PASS {transcript} (7 commands)\n1 passed, 0 failed\n")
+    );
+    assert_eq!(replay.status.code(), Some(0));
+}
+
+#[test]
+fn every_command_prints_json_that_parses() {
+    let script = "\
+new alice
+new
+read alice
+set alice k v
+get alice k
+del alice k
+incr alice n 5
+touch alice
+show alice
+list
+lru
+timeline
+gc
+destroy alice
+new alice
+advance-clock 2h
+clock
+config
+config max-lifetime 30m
+stats
+log
+log alice
+help
+help set
+get alice k
+quit
+";
+    let out = sessim(&["--format", "json", "--seed", "1"], script);
+    assert_eq!(out.status.code(), Some(1), "the last get fails");
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    assert_eq!(lines.len(), 26, "one object per command");
+    let commands: Vec<&str> = lines
+        .iter()
+        .filter(|v| v["ok"] == true)
+        .map(|v| v["command"].as_str().expect("command name"))
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "new",
+            "new",
+            "read",
+            "set",
+            "get",
+            "del",
+            "incr",
+            "touch",
+            "show",
+            "list",
+            "lru",
+            "timeline",
+            "gc",
+            "destroy",
+            "new",
+            "advance-clock",
+            "clock",
+            "config",
+            "config",
+            "stats",
+            "log",
+            "log",
+            "help",
+            "help",
+            "quit"
+        ]
+    );
+    assert_eq!(lines[4]["value"], "v");
+    assert_eq!(lines[6]["value"], 5);
+    assert_eq!(lines[9]["total"], 2);
+    assert_eq!(lines[15]["now"], "2026-01-01T02:00:00Z");
+    // Both sessions, used at 00:00, are exactly 1h idle at the 01:00 run: live. The 02:00
+    // run reaps them from the back: the generated one, then alice.
+    let run = &lines[15]["runs"][0];
+    assert_eq!(run["at"], "2026-01-01T02:00:00Z");
+    assert_eq!(run["sessions"][0]["id"], lines[1]["id"]);
+    assert_eq!(run["sessions"][1]["id"], "alice");
+    assert_eq!(
+        lines[21]["entries"].as_array().map(Vec::len),
+        Some(9),
+        "alice: created, 5 activities, destroyed, created, reaped"
+    );
+    assert_eq!(lines[24]["ok"], false);
+    assert_eq!(lines[24]["line"], "get alice k");
+    assert_eq!(
+        lines[24]["error"],
+        "no session `alice` (see `list` for the live ones)"
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_0() {
+    let dir = scratch("pipe");
+    let script: String = (0..200_000).map(|i| format!("new s{i}\n")).collect();
+    let file = write(&dir, "big.sessim", &script);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sessim"))
+        .args(["run", &file])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sessim starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("one line");
+    assert_eq!(first, "s0\n");
+    // The reader is gone now: the next write meets a closed pipe.
+    let out = child.wait_with_output().expect("sessim ends");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stderr), "");
+}
