@@ -1,0 +1,172 @@
+//! The REPL in a real pseudo-terminal: Tab completion of commands and ids, an error that
+//! keeps the prompt alive, history across a restart, and Ctrl-D exiting 0.
+#![cfg(unix)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::{ControlCode, Expect, Session};
+
+const PROMPT: &str = "2026-01-01T00:00:00Z> ";
+
+fn start(histfile: &Path) -> expectrl::session::OsSession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessim"));
+    cmd.args(["--color", "never"])
+        .env("SESSIM_HISTFILE", histfile)
+        .env("TERM", "xterm");
+    let mut session = Session::spawn(cmd).expect("sessim starts in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.expect(PROMPT).expect("first prompt");
+    session
+}
+
+fn exits_zero(session: &expectrl::session::OsSession) {
+    match session.get_process().wait().expect("wait for sessim") {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 0, "exit code"),
+        other => panic!("sessim did not exit normally: {other:?}"),
+    }
+}
+
+fn histfile(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("sessim-repl-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // A missing folder is created for the history file.
+    dir.join("nested").join("history")
+}
+
+#[test]
+fn tab_completes_commands_and_ids_and_errors_keep_the_prompt() {
+    let hist = histfile("tab");
+    let mut s = start(&hist);
+    s.send_line("new alice").unwrap();
+    s.expect("alice").unwrap();
+    s.expect(PROMPT).unwrap();
+
+    // `se` + Tab becomes `set `; had it not, the line would be `sealice ...`, an error.
+    s.send("se\t").unwrap();
+    s.expect("set ").unwrap();
+    // `al` + Tab completes the live id.
+    s.send("al\t").unwrap();
+    s.expect("alice ").unwrap();
+    s.send_line("colour blue").unwrap();
+    s.expect("OK").unwrap();
+    s.expect(PROMPT).unwrap();
+
+    s.send_line("bogus").unwrap();
+    s.expect("error: unknown command `bogus`").unwrap();
+    s.expect(PROMPT).unwrap();
+    s.send("get al\t").unwrap();
+    s.send_line("colour").unwrap();
+    s.expect("blue").unwrap();
+    s.expect(PROMPT).unwrap();
+
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    exits_zero(&s);
+}
+
+#[test]
+fn history_survives_a_restart() {
+    let hist = histfile("history");
+    let mut s = start(&hist);
+    s.send_line("new remembered").unwrap();
+    s.expect("remembered").unwrap();
+    s.expect(PROMPT).unwrap();
+    s.send_line("quit").unwrap();
+    exits_zero(&s);
+    let saved = std::fs::read_to_string(&hist).expect("history file written");
+    assert!(saved.lines().any(|l| l == "new remembered"), "{saved:?}");
+
+    let mut s = start(&hist);
+    // Up twice recalls `new remembered` from the last run (past `quit`); Enter runs it
+    // again on the new, empty store.
+    s.send("\x1b[A").unwrap();
+    s.send("\x1b[A").unwrap();
+    s.send_line("").unwrap();
+    s.expect("remembered").unwrap();
+    s.expect(PROMPT).unwrap();
+    s.send_line("list").unwrap();
+    s.expect("remembered").unwrap();
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    exits_zero(&s);
+}
+
+#[test]
+fn an_unwritable_history_file_warns_once_and_the_repl_works() {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessim"));
+    cmd.args(["--color", "never"])
+        .env("SESSIM_HISTFILE", "/proc/sessim-cannot-write-here/history")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).expect("sessim starts in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s.expect("warning: history file /proc/sessim-cannot-write-here/history cannot be used")
+        .unwrap();
+    s.expect(PROMPT).unwrap();
+    s.send_line("new a").unwrap();
+    s.expect("a").unwrap();
+    s.expect(PROMPT).unwrap();
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    let rest = s.expect(expectrl::Eof).unwrap();
+    let rest = String::from_utf8_lossy(rest.as_bytes());
+    assert!(!rest.contains("warning"), "warned twice: {rest:?}");
+    exits_zero(&s);
+}
+
+#[test]
+fn record_writes_a_transcript_that_replays_green() {
+    let hist = histfile("record");
+    let dir = hist
+        .parent()
+        .and_then(Path::parent)
+        .expect("scratch")
+        .to_owned();
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("recorded.sessim");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessim"));
+    cmd.args(["record", &file.display().to_string(), "--color", "never"])
+        .env("SESSIM_HISTFILE", "")
+        .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).expect("sessim record starts in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s.expect(PROMPT).unwrap();
+    for line in [
+        "# a generated id",
+        "new",
+        "new bob",
+        "set bob 名字 小明",
+        "advance-clock 2h",
+    ] {
+        s.send_line(line).unwrap();
+        s.expect("> ").unwrap();
+    }
+    s.send_line("touch bob").unwrap();
+    s.expect("error: no session `bob`").unwrap();
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    exits_zero(&s);
+
+    let text = std::fs::read_to_string(&file).expect("transcript written");
+    assert!(text.contains("#! seed = "), "the seed is pinned: {text}");
+    assert!(text.contains("# a generated id\n> new\n"), "{text}");
+    assert!(
+        text.contains("> touch bob\nerror: no session `bob`"),
+        "{text}"
+    );
+    let replay = Command::new(env!("CARGO_BIN_EXE_sessim"))
+        .args(["replay", &file.display().to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&replay.stdout),
+        format!("PASS {} (5 commands)\n1 passed, 0 failed\n", file.display())
+    );
+
+    // An existing file is kept unless --force is given.
+    let again = Command::new(env!("CARGO_BIN_EXE_sessim"))
+        .args(["record", &file.display().to_string()])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
