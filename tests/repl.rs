@@ -41,8 +41,7 @@ fn tab_completes_commands_and_ids_and_errors_keep_the_prompt() {
     let hist = histfile("tab");
     let mut s = start(&hist);
     s.send_line("new alice").unwrap();
-    s.expect("alice").unwrap();
-    s.expect(PROMPT).unwrap();
+    s.expect("\nalice\r").unwrap();
 
     // `se` + Tab becomes `set `; had it not, the line would be `sealice ...`, an error.
     s.send("se\t").unwrap();
@@ -51,16 +50,14 @@ fn tab_completes_commands_and_ids_and_errors_keep_the_prompt() {
     s.send("al\t").unwrap();
     s.expect("alice ").unwrap();
     s.send_line("colour blue").unwrap();
-    s.expect("OK").unwrap();
-    s.expect(PROMPT).unwrap();
+    s.expect("\nOK\r").unwrap();
 
     s.send_line("bogus").unwrap();
-    s.expect("error: unknown command `bogus`").unwrap();
-    s.expect(PROMPT).unwrap();
+    s.expect("\nerror: unknown command `bogus`").unwrap();
     s.send("get al\t").unwrap();
+    s.expect("alice ").unwrap();
     s.send_line("colour").unwrap();
-    s.expect("blue").unwrap();
-    s.expect(PROMPT).unwrap();
+    s.expect("\nblue\r").unwrap();
 
     s.send(ControlCode::EndOfTransmission).unwrap();
     exits_zero(&s);
@@ -71,8 +68,7 @@ fn history_survives_a_restart() {
     let hist = histfile("history");
     let mut s = start(&hist);
     s.send_line("new remembered").unwrap();
-    s.expect("remembered").unwrap();
-    s.expect(PROMPT).unwrap();
+    s.expect("\nremembered\r").unwrap();
     s.send_line("quit").unwrap();
     exits_zero(&s);
     let saved = std::fs::read_to_string(&hist).expect("history file written");
@@ -84,10 +80,9 @@ fn history_survives_a_restart() {
     s.send("\x1b[A").unwrap();
     s.send("\x1b[A").unwrap();
     s.send_line("").unwrap();
-    s.expect("remembered").unwrap();
-    s.expect(PROMPT).unwrap();
+    s.expect("\nremembered\r").unwrap();
     s.send_line("list").unwrap();
-    s.expect("remembered").unwrap();
+    s.expect("┆ remembered ┆").unwrap();
     s.send(ControlCode::EndOfTransmission).unwrap();
     exits_zero(&s);
 }
@@ -104,69 +99,10 @@ fn an_unwritable_history_file_warns_once_and_the_repl_works() {
         .unwrap();
     s.expect(PROMPT).unwrap();
     s.send_line("new a").unwrap();
-    s.expect("a").unwrap();
-    s.expect(PROMPT).unwrap();
+    s.expect("\na\r").unwrap();
     s.send(ControlCode::EndOfTransmission).unwrap();
     let rest = s.expect(expectrl::Eof).unwrap();
     let rest = String::from_utf8_lossy(rest.as_bytes());
     assert!(!rest.contains("warning"), "warned twice: {rest:?}");
     exits_zero(&s);
-}
-
-#[test]
-fn record_writes_a_transcript_that_replays_green() {
-    let hist = histfile("record");
-    let dir = hist
-        .parent()
-        .and_then(Path::parent)
-        .expect("scratch")
-        .to_owned();
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("recorded.sessim");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessim"));
-    cmd.args(["record", &file.display().to_string(), "--color", "never"])
-        .env("SESSIM_HISTFILE", "")
-        .env("TERM", "xterm");
-    let mut s = Session::spawn(cmd).expect("sessim record starts in a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
-    s.expect(PROMPT).unwrap();
-    for line in [
-        "# a generated id",
-        "new",
-        "new bob",
-        "set bob 名字 小明",
-        "advance-clock 2h",
-    ] {
-        s.send_line(line).unwrap();
-        s.expect("> ").unwrap();
-    }
-    s.send_line("touch bob").unwrap();
-    s.expect("error: no session `bob`").unwrap();
-    s.send(ControlCode::EndOfTransmission).unwrap();
-    exits_zero(&s);
-
-    let text = std::fs::read_to_string(&file).expect("transcript written");
-    assert!(text.contains("#! seed = "), "the seed is pinned: {text}");
-    assert!(text.contains("# a generated id\n> new\n"), "{text}");
-    assert!(
-        text.contains("> touch bob\nerror: no session `bob`"),
-        "{text}"
-    );
-    let replay = Command::new(env!("CARGO_BIN_EXE_sessim"))
-        .args(["replay", &file.display().to_string()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&replay.stdout),
-        format!("PASS {} (5 commands)\n1 passed, 0 failed\n", file.display())
-    );
-
-    // An existing file is kept unless --force is given.
-    let again = Command::new(env!("CARGO_BIN_EXE_sessim"))
-        .args(["record", &file.display().to_string()])
-        .output()
-        .unwrap();
-    assert_eq!(again.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
 }
