@@ -237,7 +237,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "quit",
         args: "",
         summary: "leave (also `exit` and Ctrl-D)",
-        detail: "Leaves the REPL. In a script it is ignored.",
+        detail: "Leaves the REPL. In a script, it ends the script.",
         example: "quit",
         mirrors: "",
         id_args: &[],
@@ -246,7 +246,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "exit",
         args: "",
         summary: "leave (same as quit)",
-        detail: "Leaves the REPL. In a script it is ignored.",
+        detail: "Leaves the REPL. In a script, it ends the script.",
         example: "exit",
         mirrors: "",
         id_args: &[],
@@ -279,7 +279,7 @@ pub fn overview() -> String {
         .max()
         .unwrap_or(0);
     let mut out =
-        String::from("Commands (`help COMMAND` for more, `help book` for the book's defects):\n");
+        String::from("Commands (`help COMMAND` for more; `help book`: the book's defects; `help ids`: ids):\n");
     for c in COMMANDS {
         out.push_str(&format!("  {:<width$}  {}\n", c.synopsis(), c.summary));
     }

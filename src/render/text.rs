@@ -64,7 +64,7 @@ fn event_line(e: &Event, cx: &Context, out: &mut String) {
     let _ = match e.kind {
         EventKind::Removed(Reason::Evicted) => writeln!(
             out,
-            "evicted {}: least recently used (idle {idle}), to stay within capacity {}",
+            "evicted {}: at the back of the list (idle {idle}), to stay within capacity {}",
             e.id,
             cx.capacity
                 .map_or_else(|| "-".to_owned(), |c| c.to_string())
