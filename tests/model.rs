@@ -1,0 +1,889 @@
+//! Property tests: both provider flavours, driven through the manager, checked step by step
+//! against a plain reference model of the book's store and of the fixed one.
+//!
+//! The model is written to be obviously right rather than fast: sessions are a `Vec` kept in
+//! list order (front first) and scanned linearly, and the GC timer performs every run, one
+//! per interval. So it also proves exact the manager's shortcut of counting quiet runs.
+
+use std::time::Duration;
+
+use proptest::prelude::*;
+use proptest::sample::Index;
+use sessim::Error;
+use sessim::event::{Activity, Event, EventKind, Reason};
+use sessim::ids::IdGenerator;
+use sessim::manager::{Config, GcRun, Manager, Reaped, Stats};
+use sessim::provider::{Flavour, GcReport, ReadOutcome};
+use sessim::time::{DEFAULT_START, Time};
+
+const NANOS_PER_SEC: i64 = 1_000_000_000;
+
+/// Ids the operations pick from, so that collisions happen; the last one is empty.
+const POOL: [&str; 7] = ["a", "b", "c", "d", "e", "f", ""];
+const KEYS: [&str; 3] = ["k", "n", "名"];
+
+/// The most timer runs one `advance` may make the model perform (it performs each one).
+const RUN_BUDGET: i64 = 2_000;
+
+// ---------------------------------------------------------------------------------------
+// The reference model
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct RefSession {
+    id: String,
+    /// Last access, in nanoseconds since the epoch.
+    last: i64,
+    /// Pairs in the order their keys were first set.
+    values: Vec<(String, String)>,
+}
+
+/// The store and manager as SPEC §1 describes them, naively.
+struct Model {
+    flavour: Flavour,
+    /// Front (most recently used) first.
+    list: Vec<RefSession>,
+    max_lifetime: Duration,
+    gc_interval: Option<Duration>,
+    auto_gc: bool,
+    capacity: Option<usize>,
+    next_gc: Option<i64>,
+    ids: IdGenerator,
+    stats: Stats,
+    /// The events and reported runs of the last operation.
+    events: Vec<Event>,
+    runs: Vec<GcRun>,
+    /// Every event ever.
+    log: Vec<Event>,
+}
+
+/// What an operation returns, whatever its type.
+#[derive(Debug, Clone, PartialEq)]
+enum Out {
+    Id(String),
+    Read(ReadOutcome),
+    Unit,
+    Value(Option<String>),
+    Deleted(bool),
+    Count(i64),
+    Run(GcRun),
+}
+
+type Outcome = Result<Out, Error>;
+
+fn secs(t: i64) -> i64 {
+    t.div_euclid(NANOS_PER_SEC)
+}
+
+fn interval_nanos(d: Duration) -> i64 {
+    i64::try_from(d.as_nanos()).expect("durations in these tests are short")
+}
+
+impl Model {
+    fn new(flavour: Flavour, config: &Config, seed: u64, start: i64) -> Model {
+        let mut model = Model {
+            flavour,
+            list: Vec::new(),
+            max_lifetime: config.max_lifetime,
+            gc_interval: config.gc_interval,
+            auto_gc: config.auto_gc,
+            capacity: config.capacity,
+            next_gc: config.auto_gc.then_some(start),
+            ids: IdGenerator::seeded(seed),
+            stats: Stats::default(),
+            events: Vec::new(),
+            runs: Vec::new(),
+            log: Vec::new(),
+        };
+        model.begin(start);
+        model
+    }
+
+    fn interval(&self) -> i64 {
+        interval_nanos(self.gc_interval.unwrap_or(self.max_lifetime))
+    }
+
+    /// memory: exact nanoseconds. book (B8): whole Unix seconds with a strict `<`.
+    fn is_expired(&self, s: &RefSession, now: i64) -> bool {
+        match self.flavour {
+            Flavour::Memory => {
+                i128::from(now) - i128::from(s.last) > self.max_lifetime.as_nanos() as i128
+            }
+            Flavour::Book => {
+                i128::from(secs(s.last)) + i128::from(self.max_lifetime.as_secs())
+                    < i128::from(secs(now))
+            }
+        }
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.list.iter().position(|s| s.id == id)
+    }
+
+    fn emit(&mut self, at: i64, id: &str, last: i64, kind: EventKind) {
+        let counter = match kind {
+            EventKind::Created => &mut self.stats.created,
+            EventKind::Adopted => &mut self.stats.adopted,
+            EventKind::Accessed(_) => &mut self.stats.accessed,
+            EventKind::Revived(_) => &mut self.stats.revived,
+            EventKind::Removed(Reason::Gc) => &mut self.stats.reaped_gc,
+            EventKind::Removed(Reason::Expired) => &mut self.stats.reaped_expired,
+            EventKind::Removed(Reason::Evicted) => &mut self.stats.reaped_evicted,
+            EventKind::Removed(Reason::Destroyed) => &mut self.stats.reaped_destroyed,
+        };
+        *counter += 1;
+        let event = Event {
+            at: Time::from_unix_nanos(at),
+            id: id.into(),
+            last_access: Time::from_unix_nanos(last),
+            kind,
+        };
+        self.events.push(event.clone());
+        self.log.push(event);
+    }
+
+    fn remove_at(&mut self, i: usize, reason: Reason, now: i64) {
+        let s = self.list.remove(i);
+        self.emit(now, &s.id, s.last, EventKind::Removed(reason));
+    }
+
+    /// Every operation that is handed `now` starts here: the timer runs due by then fire.
+    fn begin(&mut self, now: i64) {
+        self.events.clear();
+        self.runs.clear();
+        self.fire_due(now);
+    }
+
+    /// The timer: one run per interval, each one performed.
+    fn fire_due(&mut self, now: i64) {
+        while let Some(at) = self.next_gc.filter(|&t| self.auto_gc && t <= now) {
+            self.gc_run(at, true);
+            self.next_gc = at.checked_add(self.interval());
+        }
+    }
+
+    /// `SessionGC`: from the back, while the back is expired.
+    fn gc_run(&mut self, at: i64, auto: bool) -> GcRun {
+        let mut report = GcReport::default();
+        let mut reaped = Vec::new();
+        while let Some(back) = self.list.last() {
+            report.scanned += 1;
+            if !self.is_expired(back, at) {
+                break;
+            }
+            reaped.push(Reaped {
+                id: back.id.as_str().into(),
+                last_access: Time::from_unix_nanos(back.last),
+            });
+            let last = self.list.len() - 1;
+            self.remove_at(last, Reason::Gc, at);
+            report.reaped += 1;
+        }
+        self.stats.gc_runs += 1;
+        self.stats.gc_scanned += report.scanned;
+        let run = GcRun {
+            at: Time::from_unix_nanos(at),
+            auto,
+            report,
+            reaped,
+        };
+        if report.reaped > 0 || !auto {
+            self.runs.push(run.clone());
+        }
+        run
+    }
+
+    fn make_room(&mut self, now: i64) {
+        if let Some(cap) = self.capacity {
+            while !self.list.is_empty() && self.list.len() >= cap {
+                let last = self.list.len() - 1;
+                self.remove_at(last, Reason::Evicted, now);
+            }
+        }
+    }
+
+    /// Stores a new session: at the front in `memory`, at the back in `book` (B1).
+    fn store(&mut self, id: &str, kind: EventKind, now: i64) {
+        let s = RefSession {
+            id: id.to_owned(),
+            last: now,
+            values: Vec::new(),
+        };
+        match self.flavour {
+            Flavour::Memory => self.list.insert(0, s),
+            Flavour::Book => self.list.push(s),
+        }
+        self.emit(now, id, now, kind);
+    }
+
+    /// Finds a session for an activity; `memory` removes it if it has expired.
+    fn enter(&mut self, id: &str, now: i64) -> Result<usize, Error> {
+        let i = self
+            .position(id)
+            .ok_or_else(|| Error::NoSuchSession(id.to_owned()))?;
+        if self.flavour == Flavour::Memory && self.is_expired(&self.list[i], now) {
+            self.remove_at(i, Reason::Expired, now);
+            return Err(Error::Expired(id.to_owned()));
+        }
+        Ok(i)
+    }
+
+    /// An activity: last access becomes now, and the session moves to the front.
+    fn activity(&mut self, i: usize, activity: Activity, now: i64) {
+        let kind = if self.is_expired(&self.list[i], now) {
+            EventKind::Revived(activity)
+        } else {
+            EventKind::Accessed(activity)
+        };
+        let (id, last) = (self.list[i].id.clone(), self.list[i].last);
+        self.emit(now, &id, last, kind);
+        let mut s = self.list.remove(i);
+        s.last = now;
+        self.list.insert(0, s);
+    }
+
+    fn rearm(&mut self, now: i64) {
+        if self.auto_gc {
+            self.next_gc = now.checked_add(self.interval());
+        }
+    }
+
+    fn apply(&mut self, act: &Act, now: i64) -> Outcome {
+        match act {
+            Act::New(id) => {
+                self.begin(now);
+                let id = match id {
+                    Some(id) if id.is_empty() => return Err(Error::Empty("a session id")),
+                    Some(id) if self.position(id).is_some() => {
+                        return Err(Error::SessionExists(id.clone()));
+                    }
+                    Some(id) => id.clone(),
+                    None => loop {
+                        let id = self.ids.next_id().unwrap();
+                        if self.position(&id).is_none() {
+                            break id;
+                        }
+                    },
+                };
+                self.make_room(now);
+                self.store(&id, EventKind::Created, now);
+                Ok(Out::Id(id))
+            }
+            Act::Read(id) => {
+                self.begin(now);
+                match self.flavour {
+                    Flavour::Memory => self.enter(id, now).map(|_| Out::Read(ReadOutcome::Found)),
+                    Flavour::Book if self.position(id).is_some() => {
+                        Ok(Out::Read(ReadOutcome::Found))
+                    }
+                    Flavour::Book if id.is_empty() => Err(Error::Empty("a session id")),
+                    Flavour::Book => {
+                        self.make_room(now);
+                        self.store(id, EventKind::Adopted, now);
+                        Ok(Out::Read(ReadOutcome::Adopted))
+                    }
+                }
+            }
+            Act::Set(id, key, value) => {
+                self.begin(now);
+                let i = self.enter(id, now)?;
+                let values = &mut self.list[i].values;
+                match values.iter_mut().find(|(k, _)| k == key) {
+                    Some(pair) => pair.1 = value.clone(),
+                    None => values.push((key.clone(), value.clone())),
+                }
+                self.activity(i, Activity::Set, now);
+                Ok(Out::Unit)
+            }
+            Act::Get(id, key, _) => {
+                self.begin(now);
+                let i = self.enter(id, now)?;
+                let value = self.list[i]
+                    .values
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone());
+                self.activity(i, Activity::Get, now);
+                Ok(Out::Value(value))
+            }
+            Act::Del(id, key) => {
+                self.begin(now);
+                let i = self.enter(id, now)?;
+                let values = &mut self.list[i].values;
+                let before = values.len();
+                values.retain(|(k, _)| k != key);
+                let removed = values.len() != before;
+                self.activity(i, Activity::Del, now);
+                Ok(Out::Deleted(removed))
+            }
+            Act::Incr(id, key, by) => {
+                self.begin(now);
+                let i = self.enter(id, now)?;
+                let values = &mut self.list[i].values;
+                let current = match values.iter().find(|(k, _)| k == key) {
+                    None => 0,
+                    Some((_, text)) => text.parse::<i64>().map_err(|_| Error::NotAnInteger {
+                        key: key.clone(),
+                        value: text.clone(),
+                    })?,
+                };
+                let next = current
+                    .checked_add(*by)
+                    .ok_or_else(|| Error::IncrOverflow { key: key.clone() })?;
+                match values.iter_mut().find(|(k, _)| k == key) {
+                    Some(pair) => pair.1 = next.to_string(),
+                    None => values.push((key.clone(), next.to_string())),
+                }
+                self.activity(i, Activity::Incr, now);
+                Ok(Out::Count(next))
+            }
+            Act::Touch(id) => {
+                self.begin(now);
+                let i = self.enter(id, now)?;
+                self.activity(i, Activity::Touch, now);
+                Ok(Out::Unit)
+            }
+            Act::Destroy(id) => {
+                self.begin(now);
+                let i = self
+                    .position(id)
+                    .ok_or_else(|| Error::NoSuchSession(id.clone()))?;
+                self.remove_at(i, Reason::Destroyed, now);
+                Ok(Out::Unit)
+            }
+            Act::Gc => {
+                self.begin(now);
+                Ok(Out::Run(self.gc_run(now, false)))
+            }
+            Act::AdvanceTo => {
+                self.begin(now);
+                Ok(Out::Unit)
+            }
+            Act::Capacity(c) => {
+                if *c == Some(0) {
+                    return Err(Error::Invalid(String::new()));
+                }
+                self.capacity = *c;
+                Ok(Out::Unit)
+            }
+            Act::GcInterval(d) => {
+                if *d == Some(Duration::ZERO) {
+                    return Err(Error::Invalid(String::new()));
+                }
+                self.begin(now);
+                self.gc_interval = *d;
+                self.rearm(now);
+                self.fire_due(now);
+                Ok(Out::Unit)
+            }
+            Act::MaxLifetime(d) => {
+                if d.is_zero() {
+                    return Err(Error::Invalid(String::new()));
+                }
+                self.begin(now);
+                self.max_lifetime = *d;
+                if self.gc_interval.is_none() {
+                    self.rearm(now);
+                }
+                self.fire_due(now);
+                Ok(Out::Unit)
+            }
+            Act::AutoGc(on) => {
+                self.begin(now);
+                if *on != self.auto_gc {
+                    self.auto_gc = *on;
+                    self.next_gc = on.then_some(now);
+                }
+                self.fire_due(now);
+                Ok(Out::Unit)
+            }
+        }
+    }
+
+    fn expired_count(&self, now: i64) -> usize {
+        self.list.iter().filter(|s| self.is_expired(s, now)).count()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Driving the manager
+// ---------------------------------------------------------------------------------------
+
+/// An operation with its ids resolved.
+#[derive(Debug, Clone)]
+enum Act {
+    New(Option<String>),
+    Read(String),
+    Set(String, String, String),
+    /// With `true`, through [`Manager::get_with`].
+    Get(String, String, bool),
+    Del(String, String),
+    Incr(String, String, i64),
+    Touch(String),
+    Destroy(String),
+    Gc,
+    AdvanceTo,
+    Capacity(Option<usize>),
+    GcInterval(Option<Duration>),
+    MaxLifetime(Duration),
+    AutoGc(bool),
+}
+
+fn drive(m: &mut Manager, act: &Act, now: i64) -> Outcome {
+    let now = Time::from_unix_nanos(now);
+    match act {
+        Act::New(id) => m.create(id.as_deref(), now).map(Out::Id),
+        Act::Read(id) => m.read(id, now).map(Out::Read),
+        Act::Set(id, k, v) => m.set(id, k, v, now).map(|()| Out::Unit),
+        Act::Get(id, k, false) => m.get(id, k, now).map(Out::Value),
+        Act::Get(id, k, true) => m.get_with(id, k, now, |v| Out::Value(v.map(str::to_owned))),
+        Act::Del(id, k) => m.delete(id, k, now).map(Out::Deleted),
+        Act::Incr(id, k, by) => m.incr(id, k, *by, now).map(Out::Count),
+        Act::Touch(id) => m.touch(id, now).map(|()| Out::Unit),
+        Act::Destroy(id) => m.destroy(id, now).map(|()| Out::Unit),
+        Act::Gc => Ok(Out::Run(m.gc(now))),
+        Act::AdvanceTo => {
+            m.advance_to(now);
+            Ok(Out::Unit)
+        }
+        Act::Capacity(c) => m.set_capacity(*c).map(|()| Out::Unit),
+        Act::GcInterval(d) => m.set_gc_interval(*d, now).map(|()| Out::Unit),
+        Act::MaxLifetime(d) => m.set_max_lifetime(*d, now).map(|()| Out::Unit),
+        Act::AutoGc(on) => {
+            m.set_auto_gc(*on, now);
+            Ok(Out::Unit)
+        }
+    }
+}
+
+/// The same result: equal values, or equal errors (for `Invalid`, only the variant: the
+/// model does not restate the message).
+fn same(actual: &Outcome, expected: &Outcome) -> bool {
+    match (actual, expected) {
+        (Err(Error::Invalid(_)), Err(Error::Invalid(_))) => true,
+        _ => actual == expected,
+    }
+}
+
+/// A session as compared: id, last access and pairs.
+type Row = (String, i64, Vec<(String, String)>);
+
+/// Everything visible about the manager agrees with the model.
+fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<(), TestCaseError> {
+    let p = m.provider();
+    p.check_invariants().map_err(TestCaseError::fail)?;
+    let actual: Vec<Row> = p
+        .table()
+        .iter()
+        .map(|s| {
+            let values = s
+                .values()
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            (s.id().to_owned(), s.last_access().unix_nanos(), values)
+        })
+        .collect();
+    let expected: Vec<Row> = model
+        .list
+        .iter()
+        .map(|s| (s.id.clone(), s.last, s.values.clone()))
+        .collect();
+    prop_assert_eq!(&actual, &expected, "sessions, front to back");
+    let backwards: Vec<&str> = p.table().iter_back().map(|s| s.id()).collect();
+    let model_backwards: Vec<&str> = model.list.iter().rev().map(|s| s.id.as_str()).collect();
+    prop_assert_eq!(backwards, model_backwards, "sessions, back to front");
+    prop_assert_eq!(p.len(), model.list.len());
+    for id in POOL {
+        prop_assert_eq!(
+            p.peek(id).is_some(),
+            model.position(id).is_some(),
+            "peek {:?}",
+            id
+        );
+    }
+    let cx = m.ctx(Time::from_unix_nanos(now));
+    prop_assert_eq!(
+        p.expired_count(cx),
+        model.expired_count(now),
+        "expired count"
+    );
+    for (s, r) in p.table().iter().zip(&model.list) {
+        prop_assert_eq!(
+            p.is_expired(s, cx),
+            model.is_expired(r, now),
+            "expiry of {}",
+            r.id
+        );
+    }
+
+    prop_assert_eq!(m.stats(), &model.stats, "stats");
+    prop_assert_eq!(
+        m.events(),
+        &model.events[..],
+        "events of the last operation"
+    );
+    prop_assert_eq!(m.runs(), &model.runs[..], "GC runs of the last operation");
+    prop_assert_eq!(
+        m.next_gc().map(Time::unix_nanos),
+        model.next_gc.filter(|_| model.auto_gc),
+        "next timer run"
+    );
+
+    let config = m.config();
+    prop_assert_eq!(config.max_lifetime, model.max_lifetime);
+    prop_assert_eq!(config.gc_interval, model.gc_interval);
+    prop_assert_eq!(config.auto_gc, model.auto_gc);
+    prop_assert_eq!(config.capacity, model.capacity);
+
+    let kept = model.log.len().min(log_capacity);
+    let log: Vec<&Event> = m.log().iter().collect();
+    let model_log: Vec<&Event> = model.log[model.log.len() - kept..].iter().collect();
+    prop_assert_eq!(log, model_log, "event log");
+    prop_assert_eq!(m.log().dropped(), (model.log.len() - kept) as u64);
+    Ok(())
+}
+
+/// Properties of a manual GC run that hold whatever the model says.
+fn check_gc(m: &Manager, run: &GcRun, now: i64) -> Result<(), TestCaseError> {
+    let p = m.provider();
+    let cx = m.ctx(Time::from_unix_nanos(now));
+    let left = u64::from(!p.is_empty());
+    prop_assert_eq!(
+        run.report.scanned,
+        run.report.reaped + left,
+        "scanned = reaped + 1"
+    );
+    prop_assert_eq!(run.report.reaped as usize, run.reaped.len());
+    if let Some(back) = p.table().iter_back().next() {
+        prop_assert!(!p.is_expired(back, cx), "GC stopped at a live session");
+    }
+    if p.flavour() == Flavour::Memory {
+        prop_assert_eq!(
+            p.expired_count(cx),
+            0,
+            "memory GC reaps every expired session"
+        );
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Strategies
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+enum IdRef {
+    /// One of [`POOL`].
+    Pool(usize),
+    /// Whichever session is stored at this index (generated ids included).
+    Stored(Index),
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Fixed(Duration),
+    /// `mult` times max-lifetime, plus `delta` nanoseconds.
+    Lifetime(u32, i64),
+    /// To this many nanoseconds before the end of time.
+    ToEnd(i64),
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    New(Option<IdRef>),
+    Read(IdRef),
+    Set(IdRef, usize, String),
+    Get(IdRef, usize, bool),
+    Del(IdRef, usize),
+    Incr(IdRef, usize, i64),
+    Touch(IdRef),
+    Destroy(IdRef),
+    Gc,
+    /// Moves the clock; with `true`, tells the manager (`advance-clock`), otherwise the next
+    /// operation is the first to see the new time.
+    Advance(Step, bool),
+    Capacity(Option<usize>),
+    GcInterval(Option<Duration>),
+    MaxLifetime(Duration),
+    AutoGc(bool),
+}
+
+fn id_ref() -> impl Strategy<Value = IdRef> {
+    prop_oneof![
+        6 => (0..POOL.len() - 1).prop_map(IdRef::Pool),
+        1 => Just(IdRef::Pool(POOL.len() - 1)),
+        5 => any::<Index>().prop_map(IdRef::Stored),
+    ]
+}
+
+fn value() -> impl Strategy<Value = String> {
+    let fixed = [
+        "0",
+        "1",
+        "-7",
+        "41",
+        "9223372036854775806",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "9223372036854775808",
+        "abc",
+        "",
+        "1.5",
+        "+3",
+        " 1",
+        "小明",
+    ]
+    .map(String::from)
+    .to_vec();
+    prop_oneof![
+        3 => prop::sample::select(fixed),
+        1 => "[a-z0-9]{0,4}",
+        1 => Just("x".repeat(200)),
+    ]
+}
+
+fn by() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        3 => Just(1i64),
+        1 => prop::sample::select(vec![-1i64, 0, 2, 1000, i64::MAX, i64::MIN, -5]),
+        1 => any::<i64>(),
+    ]
+}
+
+fn lifetime() -> impl Strategy<Value = Duration> {
+    prop::sample::select(vec![
+        Duration::from_secs(1),
+        Duration::from_millis(1500),
+        Duration::from_secs(2),
+        Duration::from_secs(10),
+        Duration::from_secs(3600),
+    ])
+}
+
+fn interval() -> impl Strategy<Value = Option<Duration>> {
+    prop::sample::select(vec![
+        None,
+        Some(Duration::from_millis(300)),
+        Some(Duration::from_secs(1)),
+        Some(Duration::from_secs(7)),
+        Some(Duration::from_secs(3600)),
+        Some(Duration::from_secs(86_400)),
+    ])
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let fixed = vec![
+        Duration::from_nanos(1),
+        Duration::from_millis(1),
+        Duration::from_millis(500),
+        Duration::from_nanos(999_999_999),
+        Duration::from_secs(1),
+        Duration::from_secs(59),
+        Duration::from_secs(1800),
+        Duration::from_secs(3600),
+        Duration::from_secs(5400),
+        Duration::from_secs(86_400),
+    ];
+    prop_oneof![
+        3 => (1u64..=3_000_000_000).prop_map(|n| Step::Fixed(Duration::from_nanos(n))),
+        3 => prop::sample::select(fixed).prop_map(Step::Fixed),
+        3 => (1u32..=3, -1i64..=1).prop_map(|(m, d)| Step::Lifetime(m, d)),
+        1 => (1u64..=3650).prop_map(|days| Step::Fixed(Duration::from_secs(days * 86_400))),
+        1 => Just(Step::Fixed(Duration::from_secs(100 * 365 * 86_400))),
+        1 => prop_oneof![Just(0i64), 0i64..3 * 86_400 * NANOS_PER_SEC].prop_map(Step::ToEnd),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let key = 0..KEYS.len();
+    prop_oneof![
+        4 => prop::option::weighted(0.8, id_ref()).prop_map(Op::New),
+        3 => id_ref().prop_map(Op::Read),
+        3 => (id_ref(), key.clone(), value()).prop_map(|(i, k, v)| Op::Set(i, k, v)),
+        3 => (id_ref(), key.clone(), any::<bool>()).prop_map(|(i, k, b)| Op::Get(i, k, b)),
+        2 => (id_ref(), key.clone()).prop_map(|(i, k)| Op::Del(i, k)),
+        3 => (id_ref(), key, by()).prop_map(|(i, k, b)| Op::Incr(i, k, b)),
+        2 => id_ref().prop_map(Op::Touch),
+        2 => id_ref().prop_map(Op::Destroy),
+        2 => Just(Op::Gc),
+        6 => (step(), prop::bool::weighted(0.8)).prop_map(|(s, tell)| Op::Advance(s, tell)),
+        1 => prop::option::of(0usize..=5).prop_map(Op::Capacity),
+        1 => prop_oneof![interval(), Just(Some(Duration::ZERO))].prop_map(Op::GcInterval),
+        1 => prop_oneof![9 => lifetime(), 1 => Just(Duration::ZERO)].prop_map(Op::MaxLifetime),
+        1 => prop::bool::weighted(0.7).prop_map(Op::AutoGc),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Setup {
+    max_lifetime: Duration,
+    gc_interval: Option<Duration>,
+    auto_gc: bool,
+    capacity: Option<usize>,
+    log_capacity: usize,
+    seed: u64,
+    /// Where the clock starts: mostly [`DEFAULT_START`], sometimes before the epoch or at
+    /// the start of time, and some nanoseconds after, so whole seconds fall anywhere.
+    start: i64,
+}
+
+fn start() -> impl Strategy<Value = i64> {
+    let base = prop_oneof![
+        8 => Just(DEFAULT_START.unix_nanos()),
+        1 => Just(-2 * NANOS_PER_SEC),
+        1 => Just(i64::MIN),
+    ];
+    let offset = prop_oneof![Just(0i64), 0i64..3 * NANOS_PER_SEC];
+    (base, offset).prop_map(|(base, offset)| base + offset)
+}
+
+fn setup() -> impl Strategy<Value = Setup> {
+    (
+        lifetime(),
+        interval(),
+        prop::bool::weighted(0.8),
+        prop::option::weighted(0.3, 1usize..=5),
+        prop::sample::select(vec![1usize, 5, 64]),
+        any::<u64>(),
+        start(),
+    )
+        .prop_map(
+            |(max_lifetime, gc_interval, auto_gc, capacity, log_capacity, seed, start)| Setup {
+                max_lifetime,
+                gc_interval,
+                auto_gc,
+                capacity,
+                log_capacity,
+                seed,
+                start,
+            },
+        )
+}
+
+// ---------------------------------------------------------------------------------------
+// The property
+// ---------------------------------------------------------------------------------------
+
+fn resolve(r: &IdRef, model: &Model) -> String {
+    match r {
+        IdRef::Stored(i) if !model.list.is_empty() => {
+            model.list[i.index(model.list.len())].id.clone()
+        }
+        IdRef::Stored(_) => POOL[0].to_owned(),
+        IdRef::Pool(i) => POOL[*i].to_owned(),
+    }
+}
+
+/// Where `step` moves the clock from `now`, or `None` past the end of time. With the timer
+/// on, the move is shortened so the model performs at most [`RUN_BUDGET`] runs.
+fn target(step: &Step, now: i64, model: &Model) -> Option<i64> {
+    let mut to = match *step {
+        Step::Fixed(d) => now.checked_add(interval_nanos(d))?,
+        Step::Lifetime(mult, delta) => {
+            let d = interval_nanos(model.max_lifetime) * i64::from(mult) + delta;
+            now.checked_add(d.max(0))?
+        }
+        Step::ToEnd(before) => now.max(i64::MAX - before),
+    };
+    if let Some(next) = model.next_gc.filter(|_| model.auto_gc) {
+        let step = model.interval();
+        let due = (i128::from(to) - i128::from(next)).div_euclid(i128::from(step)) + 1;
+        if due > i128::from(RUN_BUDGET) {
+            to = now.max(next.saturating_add((RUN_BUDGET - 1).saturating_mul(step)));
+        }
+    }
+    Some(to)
+}
+
+fn run(flavour: Flavour, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError> {
+    let config = Config {
+        max_lifetime: setup.max_lifetime,
+        gc_interval: setup.gc_interval,
+        auto_gc: setup.auto_gc,
+        capacity: setup.capacity,
+        log_capacity: setup.log_capacity,
+        ..Config::default()
+    };
+    let mut now = setup.start;
+    let mut m = Manager::new(
+        config.clone(),
+        flavour,
+        IdGenerator::seeded(setup.seed),
+        Time::from_unix_nanos(now),
+    )
+    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let mut model = Model::new(flavour, &config, setup.seed, now);
+    check(&m, &model, now, setup.log_capacity)?;
+
+    for (n, op) in ops.iter().enumerate() {
+        let id = |r: &IdRef| resolve(r, &model);
+        let key = |k: &usize| KEYS[*k].to_owned();
+        let act = match op {
+            Op::New(r) => Act::New(r.as_ref().map(id)),
+            Op::Read(r) => Act::Read(id(r)),
+            Op::Set(r, k, v) => Act::Set(id(r), key(k), v.clone()),
+            Op::Get(r, k, borrowed) => Act::Get(id(r), key(k), *borrowed),
+            Op::Del(r, k) => Act::Del(id(r), key(k)),
+            Op::Incr(r, k, by) => Act::Incr(id(r), key(k), *by),
+            Op::Touch(r) => Act::Touch(id(r)),
+            Op::Destroy(r) => Act::Destroy(id(r)),
+            Op::Gc => Act::Gc,
+            Op::Advance(step, tell) => {
+                let Some(to) = target(step, now, &model) else {
+                    continue;
+                };
+                now = to;
+                if !tell {
+                    continue;
+                }
+                Act::AdvanceTo
+            }
+            Op::Capacity(c) => Act::Capacity(*c),
+            Op::GcInterval(d) => Act::GcInterval(*d),
+            Op::MaxLifetime(d) => Act::MaxLifetime(*d),
+            Op::AutoGc(on) => Act::AutoGc(*on),
+        };
+        let expected = model.apply(&act, now);
+        let actual = drive(&mut m, &act, now);
+        prop_assert!(
+            same(&actual, &expected),
+            "step {} {:?} at {}: manager {:?}, model {:?}",
+            n,
+            act,
+            Time::from_unix_nanos(now),
+            actual,
+            expected
+        );
+        check(&m, &model, now, setup.log_capacity)?;
+        if let Ok(Out::Run(run)) = &actual {
+            check_gc(&m, run, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// 400 cases per flavour, unless `PROPTEST_CASES` asks for another number (for long runs).
+fn config() -> ProptestConfig {
+    let default = ProptestConfig::default();
+    let asked = std::env::var_os("PROPTEST_CASES").is_some();
+    ProptestConfig {
+        cases: if asked { default.cases } else { 400 },
+        failure_persistence: None,
+        ..default
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn memory_matches_the_model(setup in setup(), ops in prop::collection::vec(op(), 1..80)) {
+        run(Flavour::Memory, &setup, &ops)?;
+    }
+
+    #[test]
+    fn book_matches_the_model(setup in setup(), ops in prop::collection::vec(op(), 1..80)) {
+        run(Flavour::Book, &setup, &ops)?;
+    }
+}
