@@ -246,62 +246,43 @@ impl Manager {
     /// `SessionInit`: creates a session with `id`, or with a generated id, after evicting
     /// the least recently used sessions if the store is at capacity. Returns the id.
     pub fn create(&mut self, id: Option<&str>, now: Time) -> Result<String> {
-        self.begin(now);
-        let result = self.create_now(id, now);
-        // Even on error: the timer runs `begin` fired must be tallied and logged.
-        self.finish();
-        result
-    }
-
-    fn create_now(&mut self, id: Option<&str>, now: Time) -> Result<String> {
-        let id = match id {
-            Some(id) => {
-                self.check_new_id(id)?;
-                id.to_owned()
-            }
-            None => self.fresh_id()?,
-        };
-        self.make_room(now);
-        let result = self.provider.init(&id, self.ctx(now), &mut self.events);
-        result.map(|()| id)
+        self.operation(now, |m| {
+            let id = match id {
+                Some(id) => {
+                    m.check_new_id(id)?;
+                    id.to_owned()
+                }
+                None => m.fresh_id()?,
+            };
+            m.make_room(now);
+            let cx = m.ctx(now);
+            m.provider.init(&id, cx, &mut m.events).map(|()| id)
+        })
     }
 
     /// `SessionRead`. In `book`, an unknown id is adopted, making room first if needed.
     pub fn read(&mut self, id: &str, now: Time) -> Result<ReadOutcome> {
-        self.begin(now);
-        let adopt = self.provider.flavour() == Flavour::Book && self.provider.peek(id).is_none();
-        let checked = if adopt { self.check_new_id(id) } else { Ok(()) };
-        let result = checked.and_then(|()| {
-            if adopt {
-                self.make_room(now);
+        self.operation(now, |m| {
+            if m.provider.flavour() == Flavour::Book && m.provider.peek(id).is_none() {
+                m.check_new_id(id)?;
+                m.make_room(now);
             }
-            self.provider.read(id, self.ctx(now), &mut self.events)
-        });
-        // Even on error: the timer runs `begin` fired must be tallied and logged.
-        self.finish();
-        result
+            let cx = m.ctx(now);
+            m.provider.read(id, cx, &mut m.events)
+        })
     }
 
     /// The store's `Set`.
     pub fn set(&mut self, id: &str, key: &str, value: &str, now: Time) -> Result<()> {
-        self.begin(now);
-        let result = self
-            .provider
-            .set(id, key, value, self.ctx(now), &mut self.events);
-        self.finish();
-        result
+        self.operation(now, |m| {
+            let cx = m.ctx(now);
+            m.provider.set(id, key, value, cx, &mut m.events)
+        })
     }
 
     /// The store's `Get`: the value, or `None` for the book's `nil`.
     pub fn get(&mut self, id: &str, key: &str, now: Time) -> Result<Option<String>> {
-        self.begin(now);
-        let cx = self.ctx(now);
-        let result = self
-            .provider
-            .get(id, key, cx, &mut self.events)
-            .map(|v| v.map(str::to_owned));
-        self.finish();
-        result
+        self.get_with(id, key, now, |v| v.map(str::to_owned))
     }
 
     /// The store's `Get`, calling `f` on the borrowed value instead of copying it.
@@ -312,54 +293,47 @@ impl Manager {
         now: Time,
         f: impl FnOnce(Option<&str>) -> R,
     ) -> Result<R> {
-        self.begin(now);
-        let cx = self.ctx(now);
-        let result = self.provider.get(id, key, cx, &mut self.events).map(f);
-        self.finish();
-        result
+        self.operation(now, |m| {
+            let cx = m.ctx(now);
+            m.provider.get(id, key, cx, &mut m.events).map(f)
+        })
     }
 
     /// The store's `Delete`: whether the key was there.
     pub fn delete(&mut self, id: &str, key: &str, now: Time) -> Result<bool> {
-        self.begin(now);
-        let result = self
-            .provider
-            .delete(id, key, self.ctx(now), &mut self.events);
-        self.finish();
-        result
+        self.operation(now, |m| {
+            let cx = m.ctx(now);
+            m.provider.delete(id, key, cx, &mut m.events)
+        })
     }
 
     /// The `countnum` counter: adds `by`, returns the new value.
     pub fn incr(&mut self, id: &str, key: &str, by: i64, now: Time) -> Result<i64> {
-        self.begin(now);
-        let result = self
-            .provider
-            .incr(id, key, by, self.ctx(now), &mut self.events);
-        self.finish();
-        result
+        self.operation(now, |m| {
+            let cx = m.ctx(now);
+            m.provider.incr(id, key, by, cx, &mut m.events)
+        })
     }
 
     /// `SessionUpdate`.
     pub fn touch(&mut self, id: &str, now: Time) -> Result<()> {
-        self.begin(now);
-        let result = self.provider.update(id, self.ctx(now), &mut self.events);
-        self.finish();
-        result
+        self.operation(now, |m| {
+            let cx = m.ctx(now);
+            m.provider.update(id, cx, &mut m.events)
+        })
     }
 
     /// `SessionDestroy`.
     pub fn destroy(&mut self, id: &str, now: Time) -> Result<()> {
-        self.begin(now);
-        let result = self.provider.destroy(id, self.ctx(now), &mut self.events);
-        self.finish();
-        result
+        self.operation(now, |m| {
+            let cx = m.ctx(now);
+            m.provider.destroy(id, cx, &mut m.events)
+        })
     }
 
     /// `SessionGC(maxlifetime)` by hand, now. Returns the run, also in [`Manager::runs`].
     pub fn gc(&mut self, now: Time) -> GcRun {
-        self.begin(now);
-        self.run_gc(now, false);
-        self.finish();
+        self.operation(now, |m| m.run_gc(now, false));
         self.runs.last().cloned().unwrap_or(GcRun {
             at: now,
             auto: false,
@@ -370,21 +344,20 @@ impl Manager {
 
     /// Fires the timer runs due by `now`, as after the clock moved to `now`.
     pub fn advance_to(&mut self, now: Time) {
-        self.begin(now);
-        self.finish();
+        self.operation(now, |_| ());
     }
 
     /// Sets max-lifetime. If the GC interval follows it, the timer is re-armed from now.
     pub fn set_max_lifetime(&mut self, d: Duration, now: Time) -> Result<()> {
         positive("max-lifetime", d)?;
         // The runs due by `now` fire first, under the settings they were due under.
-        self.begin(now);
-        self.config.max_lifetime = d;
-        if self.config.gc_interval.is_none() {
-            self.rearm(now);
-        }
-        self.fire_due_runs(now);
-        self.finish();
+        self.operation(now, |m| {
+            m.config.max_lifetime = d;
+            if m.config.gc_interval.is_none() {
+                m.rearm(now);
+            }
+            m.fire_due_runs(now);
+        });
         Ok(())
     }
 
@@ -394,24 +367,24 @@ impl Manager {
             positive("gc-interval", d)?;
         }
         // The runs due by `now` fire first, under the settings they were due under.
-        self.begin(now);
-        self.config.gc_interval = d;
-        self.rearm(now);
-        self.fire_due_runs(now);
-        self.finish();
+        self.operation(now, |m| {
+            m.config.gc_interval = d;
+            m.rearm(now);
+            m.fire_due_runs(now);
+        });
         Ok(())
     }
 
     /// Turns the GC timer on or off. Turning it on runs GC now, as `go GC()` would.
     pub fn set_auto_gc(&mut self, on: bool, now: Time) {
         // The runs due by `now` fire first, before the timer is turned off.
-        self.begin(now);
-        if on != self.config.auto_gc {
-            self.config.auto_gc = on;
-            self.next_gc = on.then_some(now);
-        }
-        self.fire_due_runs(now);
-        self.finish();
+        self.operation(now, |m| {
+            if on != m.config.auto_gc {
+                m.config.auto_gc = on;
+                m.next_gc = on.then_some(now);
+            }
+            m.fire_due_runs(now);
+        });
     }
 
     /// Sets the capacity (`None`: unlimited). It takes effect at the next creation.
@@ -456,6 +429,15 @@ impl Manager {
                 }
             }
         }
+    }
+
+    /// Runs one operation at `now`: first the timer runs due by then, then `work`; whatever
+    /// `work` returns, even an error, what happened is tallied and logged.
+    fn operation<R>(&mut self, now: Time, work: impl FnOnce(&mut Self) -> R) -> R {
+        self.begin(now);
+        let result = work(self);
+        self.finish();
+        result
     }
 
     /// Starts an operation at `now`: clears the last one's events, fires due timer runs.
