@@ -278,8 +278,9 @@ pub fn overview() -> String {
         .map(|c| c.synopsis().chars().count())
         .max()
         .unwrap_or(0);
-    let mut out =
-        String::from("Commands (`help COMMAND` for more; `help book`: the book's defects; `help ids`: ids):\n");
+    let mut out = String::from(
+        "Commands (`help COMMAND` for more; `help book`: the book's defects; `help ids`: ids):\n",
+    );
     for c in COMMANDS {
         out.push_str(&format!("  {:<width$}  {}\n", c.synopsis(), c.summary));
     }
