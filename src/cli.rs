@@ -76,19 +76,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ProviderArg::Memory)]
     pub provider: ProviderArg,
     /// Idle time before a session expires.
-    #[arg(long, global = true, value_name = "DURATION", default_value = "1h", value_parser = duration)]
+    #[arg(long, global = true, value_name = "DURATION", default_value = "1h", value_parser = duration, allow_hyphen_values = true)]
     pub max_lifetime: Duration,
     /// Period of the auto-GC timer [default: max-lifetime].
-    #[arg(long, global = true, value_name = "DURATION", value_parser = duration)]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = duration, allow_hyphen_values = true)]
     pub gc_interval: Option<Duration>,
     /// Turn the auto-GC timer off.
     #[arg(long, global = true)]
     pub no_auto_gc: bool,
     /// Most sessions stored; creating one more evicts the least recently used.
-    #[arg(long, global = true, value_name = "N", value_parser = capacity)]
+    #[arg(long, global = true, value_name = "N", value_parser = capacity, allow_negative_numbers = true)]
     pub capacity: Option<usize>,
     /// Seed for reproducible ids. Seeded ids are predictable: for teaching and tests only.
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", value_parser = seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Start of the virtual clock, RFC 3339 [default: 2026-01-01T00:00:00Z].
     #[arg(long, global = true, value_name = "RFC3339", value_parser = time)]
@@ -142,6 +142,11 @@ fn capacity(text: &str) -> Result<usize, String> {
         Some(n) => Ok(n),
         None => Err("expected a whole number above 0".into()),
     }
+}
+
+fn seed(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("expected a whole number from 0 to {}", u64::MAX))
 }
 
 fn time(text: &str) -> Result<Time, String> {

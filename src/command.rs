@@ -31,22 +31,34 @@ impl Limit {
     }
 }
 
-/// A setting `config` can show or change.
+/// A setting `config` shows; the first four can be changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Setting {
     MaxLifetime,
     GcInterval,
     AutoGc,
     Capacity,
+    Provider,
+    CookieName,
+    NextGc,
+    Clock,
+    Seed,
+    LogCapacity,
 }
 
 impl Setting {
     /// Every setting, in table order.
-    pub const ALL: [Setting; 4] = [
+    pub const ALL: [Setting; 10] = [
+        Setting::Provider,
+        Setting::CookieName,
         Setting::MaxLifetime,
         Setting::GcInterval,
         Setting::AutoGc,
+        Setting::NextGc,
         Setting::Capacity,
+        Setting::Clock,
+        Setting::Seed,
+        Setting::LogCapacity,
     ];
 
     /// The setting's name.
@@ -56,7 +68,37 @@ impl Setting {
             Setting::GcInterval => "gc-interval",
             Setting::AutoGc => "auto-gc",
             Setting::Capacity => "capacity",
+            Setting::Provider => "provider",
+            Setting::CookieName => "cookie-name",
+            Setting::NextGc => "next-gc",
+            Setting::Clock => "clock",
+            Setting::Seed => "seed",
+            Setting::LogCapacity => "log-capacity",
         }
+    }
+
+    /// What the setting means, as `config` explains it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Setting::MaxLifetime => "idle time before a session expires",
+            Setting::GcInterval => "period of the GC timer (auto: max-lifetime)",
+            Setting::AutoGc => "whether the GC timer runs",
+            Setting::Capacity => "most sessions stored; the back one is evicted",
+            Setting::Provider => "flavour (--provider; fixed at start)",
+            Setting::CookieName => "the manager's cookie name",
+            Setting::NextGc => "when the GC timer fires next",
+            Setting::Clock => "virtual or system (--clock)",
+            Setting::Seed => "seeded ids are predictable (--seed)",
+            Setting::LogCapacity => "events the log keeps",
+        }
+    }
+
+    /// Whether `config NAME VALUE` may change it.
+    pub fn is_settable(self) -> bool {
+        matches!(
+            self,
+            Setting::MaxLifetime | Setting::GcInterval | Setting::AutoGc | Setting::Capacity
+        )
     }
 
     fn parse(word: &str) -> Result<Setting> {
@@ -64,13 +106,13 @@ impl Setting {
             .into_iter()
             .find(|s| s.name() == word)
             .ok_or_else(|| {
-                let names: Vec<&str> = Setting::ALL.iter().map(|s| s.name()).collect();
-                let guess = help::nearest(word, names.iter().copied())
+                let names = Setting::ALL.iter().map(|s| s.name());
+                let guess = help::nearest(word, names.clone())
                     .map(|n| format!("did you mean `{n}`? "))
                     .unwrap_or_default();
                 Error::Usage(format!(
                     "unknown setting `{word}`; {guess}settings are {}",
-                    names.join(", ")
+                    names.collect::<Vec<_>>().join(", ")
                 ))
             })
     }
@@ -271,10 +313,10 @@ fn arity<T>(spec: &CommandSpec, args: &[T], min: usize, max: usize) -> Result<()
         ));
     }
     if n > max {
-        let what = if max == 0 {
-            "no arguments".to_owned()
-        } else {
-            format!("at most {max}")
+        let what = match max {
+            0 => "no arguments".to_owned(),
+            1 => "at most 1 argument".to_owned(),
+            _ => format!("at most {max} arguments"),
         };
         return Err(usage(
             spec,

@@ -122,7 +122,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: "SID",
         summary: "table of a session's keys and values, with its metadata",
         detail: "Shows the session without touching it: its keys and values, last access, \
-                 idle time, deadline and state.",
+                 idle time, when it expires, and its state.",
         example: "show alice",
         mirrors: "(looks only)",
         id_args: &[0],
@@ -131,7 +131,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "list",
         args: "[--limit N | --all]",
         summary: "table of sessions, front (most recent) to back",
-        detail: "One row per session in LRU order: id, last access, idle time, deadline, \
+        detail: "One row per session in LRU order: id, last access, idle time, expiry, \
                  state (live or expired) and number of keys. It shows the first 20 rows and \
                  says how many more there are; --limit N shows N, --all shows every one.",
         example: "list --all",
@@ -152,7 +152,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "timeline",
         args: "[--limit N | --all]",
         summary: "bars of each session's time left before expiry, and the GC horizon",
-        detail: "One bar per session, in list order, from now to its deadline, on a scale of \
+        detail: "One bar per session, in list order, from now to its expiry, on a scale of \
                  one max-lifetime. The last line marks when the GC timer fires next.",
         example: "timeline",
         mirrors: "(looks only)",
@@ -266,7 +266,7 @@ pub fn nearest<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Opti
     names
         .into_iter()
         .map(|n| (strsim::jaro_winkler(word, n), n))
-        .filter(|(score, _)| *score > 0.7)
+        .filter(|(score, _)| *score > 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, n)| n)
 }

@@ -83,7 +83,8 @@ fn positive(name: &str, d: Duration) -> Result<()> {
 /// The error for a capacity that is not a positive integer.
 pub fn capacity_error(given: &str) -> Error {
     Error::Invalid(format!(
-        "invalid capacity `{given}`: expected a whole number of sessions above 0, or `none`"
+        "invalid capacity `{given}`: expected a whole number of sessions above 0, or `none` \
+         (also `unlimited`)"
     ))
 }
 
@@ -403,9 +404,7 @@ impl Manager {
     }
 
     fn check_new_id(&self, id: &str) -> Result<()> {
-        if id.is_empty() {
-            return Err(Error::Empty("a session id"));
-        }
+        crate::provider::check_id(id)?;
         if self.provider.peek(id).is_some() {
             return Err(Error::SessionExists(id.to_owned()));
         }
@@ -474,8 +473,10 @@ impl Manager {
             let before_reap = reap_at.map_or(i128::MAX, |r| r.nanos_since(at) - 1);
             let quiet = before_reap.min(now.nanos_since(at)) / interval + 1;
             let scanned = if self.provider.is_empty() { 0 } else { quiet };
-            self.stats.gc_runs += quiet as u64;
-            self.stats.gc_scanned += scanned as u64;
+            // Saturating: 1ns runs over the whole timeline number 2^64, one more than u64.
+            let count = |n: i128| u64::try_from(n).unwrap_or(u64::MAX);
+            self.stats.gc_runs = self.stats.gc_runs.saturating_add(count(quiet));
+            self.stats.gc_scanned = self.stats.gc_scanned.saturating_add(count(scanned));
             self.next_gc = i64::try_from(i128::from(at.unix_nanos()) + quiet * interval)
                 .ok()
                 .map(Time::from_unix_nanos);
@@ -485,8 +486,8 @@ impl Manager {
     fn run_gc(&mut self, at: Time, auto: bool) {
         let start = self.events.len();
         let report = self.provider.gc(self.ctx(at), &mut self.events);
-        self.stats.gc_runs += 1;
-        self.stats.gc_scanned += report.scanned;
+        self.stats.gc_runs = self.stats.gc_runs.saturating_add(1);
+        self.stats.gc_scanned = self.stats.gc_scanned.saturating_add(report.scanned);
         if report.reaped > 0 || !auto {
             let reaped = self.events[start..]
                 .iter()

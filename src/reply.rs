@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use crate::command::Setting;
 use crate::event::Event;
 use crate::manager::{GcRun, Stats};
 use crate::provider::ReadOutcome;
@@ -28,8 +29,9 @@ pub struct SessionRow {
     pub last_access: Time,
     #[serde(serialize_with = "span")]
     pub idle: Duration,
-    /// Expired once now is past this (in whole seconds, for `book`).
-    pub deadline: Time,
+    /// When it expires if left alone: in `memory`, right after this instant (idle longer
+    /// than max-lifetime); in `book`, at this whole second (B8).
+    pub expires: Time,
     pub expired: bool,
     pub keys: usize,
 }
@@ -87,6 +89,28 @@ pub struct ConfigView {
     pub log_capacity: usize,
 }
 
+impl ConfigView {
+    /// A setting's value as `config` prints it.
+    pub fn value(&self, setting: Setting) -> String {
+        let or_none = |v: Option<String>, none: &str| v.unwrap_or_else(|| none.to_owned());
+        match setting {
+            Setting::Provider => self.provider.to_owned(),
+            Setting::CookieName => self.cookie_name.clone(),
+            Setting::MaxLifetime => Span(self.max_lifetime).to_string(),
+            Setting::GcInterval => match self.gc_interval {
+                Some(d) => Span(d).to_string(),
+                None => format!("auto ({})", Span(self.gc_interval_in_force)),
+            },
+            Setting::AutoGc => if self.auto_gc { "on" } else { "off" }.to_owned(),
+            Setting::NextGc => or_none(self.next_gc.map(|t| t.to_string()), "-"),
+            Setting::Capacity => or_none(self.capacity.map(|c| c.to_string()), "none"),
+            Setting::Clock => self.clock.to_owned(),
+            Setting::Seed => or_none(self.seed.map(|s| s.to_string()), "none (OS CSPRNG)"),
+            Setting::LogCapacity => self.log_capacity.to_string(),
+        }
+    }
+}
+
 /// The counts, for `stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StatsView {
@@ -107,8 +131,8 @@ pub struct LogView {
     pub events: Vec<Event>,
     /// How many kept events matched, of which `events` are the latest.
     pub matched: usize,
-    /// Whether older events have been forgotten by the bounded log.
-    pub truncated: bool,
+    /// Whether the bounded log has forgotten older events.
+    pub older_forgotten: bool,
 }
 
 /// The result of one command.

@@ -6,12 +6,12 @@ use crate::command::{self, Command, Limit, Setting};
 use crate::help;
 use crate::manager::{Manager, capacity_error};
 use crate::options::{ClockKind, Options};
-use crate::provider::{Ctx, Session};
+use crate::provider::{Ctx, Flavour, Session};
 use crate::reply::{
     ConfigView, KeyValue, Listing, LogView, Outcome, Reply, SessionDetail, SessionRow, StatsView,
     Timeline,
 };
-use crate::time::{Span, Time, parse_duration};
+use crate::time::{Time, parse_duration};
 use crate::{Error, Result};
 
 /// How many rows `list`, `lru`, `timeline` and `log` show by default.
@@ -187,7 +187,7 @@ impl Shell {
                 }
                 Reply::Setting {
                     name: setting.name(),
-                    value: self.setting_text(setting),
+                    value: self.config_view().value(setting),
                 }
             }
             Command::Stats => Reply::Stats(self.stats_view()),
@@ -217,7 +217,10 @@ impl Shell {
             id: s.id().to_owned(),
             last_access: s.last_access(),
             idle: cx.now.saturating_since(s.last_access()),
-            deadline: p.deadline(s, cx.max_lifetime),
+            expires: match p.flavour() {
+                Flavour::Memory => p.deadline(s, cx.max_lifetime),
+                Flavour::Book => p.first_expired_at(s, cx.max_lifetime).unwrap_or(Time::MAX),
+            },
             expired: p.is_expired(s, cx),
             keys: s.values().len(),
         }
@@ -256,22 +259,6 @@ impl Shell {
         }
     }
 
-    /// A setting's value as `config NAME` prints it.
-    pub fn setting_text(&self, setting: Setting) -> String {
-        let c = self.manager.config();
-        match setting {
-            Setting::MaxLifetime => Span(c.max_lifetime).to_string(),
-            Setting::GcInterval => match c.gc_interval {
-                Some(d) => Span(d).to_string(),
-                None => format!("auto ({})", Span(c.max_lifetime)),
-            },
-            Setting::AutoGc => on_off(c.auto_gc).to_owned(),
-            Setting::Capacity => c
-                .capacity
-                .map_or_else(|| "none".to_owned(), |n| n.to_string()),
-        }
-    }
-
     fn apply(&mut self, setting: Setting, value: &str, now: Time) -> Result<()> {
         let m = &mut self.manager;
         match setting {
@@ -288,6 +275,10 @@ impl Shell {
                 Ok(())
             }
             Setting::Capacity => m.set_capacity(parse_capacity(value)?),
+            fixed => Err(Error::Invalid(format!(
+                "`{}` cannot be changed; only max-lifetime, gc-interval, auto-gc and capacity can",
+                fixed.name()
+            ))),
         }
     }
 
@@ -318,7 +309,7 @@ impl Shell {
                 .collect(),
             id,
             matched,
-            truncated: log.dropped() > 0,
+            older_forgotten: log.dropped() > 0,
         }
     }
 }
@@ -334,7 +325,7 @@ pub fn parse_switch(value: &str) -> Result<bool> {
         "on" | "true" | "yes" => Ok(true),
         "off" | "false" | "no" => Ok(false),
         other => Err(Error::Invalid(format!(
-            "invalid auto-gc `{other}`: expected on or off"
+            "invalid auto-gc `{other}`: expected on or off (or true/false, yes/no)"
         ))),
     }
 }

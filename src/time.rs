@@ -104,6 +104,9 @@ pub fn parse_duration(text: &str) -> Result<Duration> {
     if text.trim().is_empty() {
         return Err(Error::Invalid(format!("empty duration; {hint}")));
     }
+    if text.trim_start().starts_with('-') {
+        return Err(invalid("a duration cannot be negative"));
+    }
     if text.contains('.') {
         return Err(invalid("fractions are not accepted"));
     }

@@ -341,7 +341,7 @@ alice
 session      [..]
 state        dead
 last access  2026-01-01T00:00:00Z (idle [..])
-deadline     2026-01-01T01:00:00Z
+expires      2026-01-01T01:00:00Z
 (no keys)
 > help touch
 usage: touch SID
@@ -369,7 +369,7 @@ front → alice (idle 2h) → back
 /// Finding: when a differing block holds `...`, `--bless` lets `...` swallow the lines
 /// around the difference instead of keeping the wildcard lines that still match.
 #[test]
-#[ignore = "finding: bless drops matching lines next to `...` (alignment ties favour dropping)"]
+
 fn bless_keeps_matching_lines_next_to_three_dots() {
     let scratch = Scratch::new("bless-dots");
     let text = "\
@@ -592,7 +592,7 @@ fn an_invalid_directive_value_is_a_parse_error() {
 
 /// Finding: an invalid directive value is reported at the first directive's line.
 #[test]
-#[ignore = "finding: a bad directive value is reported at the first directive's line"]
+
 fn an_invalid_directive_value_names_its_own_line() {
     let (path, run) = parse_error(
         "value-line",

@@ -274,9 +274,7 @@ fn create(
     now: Time,
     ev: &mut Events,
 ) -> Result<()> {
-    if sid.is_empty() {
-        return Err(Error::Empty("a session id"));
-    }
+    check_id(sid)?;
     if table.find(sid).is_some() {
         return Err(Error::SessionExists(sid.to_owned()));
     }
@@ -287,6 +285,19 @@ fn create(
         last_access: now,
         kind,
     });
+    Ok(())
+}
+
+/// Refuses an id no cookie could carry: empty, or holding whitespace.
+pub fn check_id(sid: &str) -> Result<()> {
+    if sid.is_empty() {
+        return Err(Error::Empty("a session id"));
+    }
+    if sid.contains(char::is_whitespace) {
+        return Err(Error::Invalid(format!(
+            "session id `{sid}` holds whitespace; an id is one word, as a cookie value is"
+        )));
+    }
     Ok(())
 }
 

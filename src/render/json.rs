@@ -14,6 +14,8 @@ struct Success<'a> {
 #[derive(Serialize)]
 struct Failure<'a> {
     ok: bool,
+    /// The command's name, when the line names one.
+    command: Option<&'static str>,
     line: &'a str,
     error: String,
 }
@@ -29,6 +31,11 @@ pub fn json_error(line: &str, error: &crate::Error, out: &mut String) {
         out,
         &Failure {
             ok: false,
+            command: line
+                .split_whitespace()
+                .next()
+                .and_then(crate::help::spec)
+                .map(|spec| spec.name),
             line,
             error: error.to_string(),
         },

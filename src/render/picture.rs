@@ -46,7 +46,7 @@ pub fn lru(listing: &Listing, style: Style, out: &mut String) {
     }
 }
 
-/// One bar per session from now to its deadline, on a scale of one max-lifetime, and a last
+/// One bar per session from now to its expiry, on a scale of one max-lifetime, and a last
 /// line marking the next GC run.
 pub fn timeline(t: &Timeline, _style: Style, out: &mut String) {
     let _ = writeln!(
@@ -75,7 +75,7 @@ pub fn timeline(t: &Timeline, _style: Style, out: &mut String) {
 }
 
 fn bar(r: &SessionRow, t: &Timeline) -> (String, String) {
-    let left = r.deadline.nanos_since(t.now);
+    let left = r.expires.nanos_since(t.now);
     if r.expired {
         return (
             "░".repeat(BAR),

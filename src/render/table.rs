@@ -6,12 +6,22 @@ use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 
 use super::Style;
 
-/// An empty table with `header`, styled for `style`.
+/// An empty table with `header`, styled for `style`. Its cells never wrap, so that ids and
+/// times stay whole on one line, to be copied or matched.
 pub fn new(header: &[&str], style: Style) -> Table {
+    with_arrangement(header, style, ContentArrangement::Disabled)
+}
+
+/// An empty table whose long cells wrap to fit the width (for free-form values).
+pub fn wrapping(header: &[&str], style: Style) -> Table {
+    with_arrangement(header, style, ContentArrangement::Dynamic)
+}
+
+fn with_arrangement(header: &[&str], style: Style, arrangement: ContentArrangement) -> Table {
     let mut table = Table::new();
     table
         .load_style(UTF8_FULL_CONDENSED.with_rounded_corners())
-        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_content_arrangement(arrangement)
         .set_width(style.width);
     if style.color {
         table.enforce_styling();

@@ -6,13 +6,13 @@ use std::fmt::Write as _;
 use comfy_table::Color;
 
 use super::{Context, Style, picture, table};
+use crate::command::Setting;
 use crate::event::{Event, EventKind, Reason};
 use crate::manager::GcRun;
 use crate::provider::{Flavour, ReadOutcome};
 use crate::reply::{
     ConfigView, Listing, LogView, Outcome, Reply, SessionDetail, SessionRow, StatsView,
 };
-use crate::shell::on_off;
 use crate::time::{SignedSpan, Span};
 
 /// How many reaped ids a timer-run line names before it abbreviates.
@@ -172,12 +172,12 @@ fn show(d: &SessionDetail, style: Style, out: &mut String) {
         r.last_access,
         Span(r.idle)
     );
-    let _ = writeln!(out, "deadline     {}", r.deadline);
+    let _ = writeln!(out, "expires      {}", r.expires);
     if d.values.is_empty() {
         out.push_str("(no keys)\n");
         return;
     }
-    let mut t = table::new(&["key", "value"], style);
+    let mut t = table::wrapping(&["key", "value"], style);
     for kv in &d.values {
         t.add_row(vec![kv.key.as_str(), kv.value.as_str()]);
     }
@@ -190,15 +190,7 @@ fn list(listing: &Listing, style: Style, out: &mut String) {
         return;
     }
     let mut t = table::new(
-        &[
-            "#",
-            "id",
-            "last access",
-            "idle",
-            "deadline",
-            "state",
-            "keys",
-        ],
+        &["#", "id", "last access", "idle", "expires", "state", "keys"],
         style,
     );
     for (i, r) in listing.rows.iter().enumerate() {
@@ -207,13 +199,18 @@ fn list(listing: &Listing, style: Style, out: &mut String) {
             table::cell(&r.id, style, Some(Color::Cyan)),
             table::cell(r.last_access, style, None),
             table::cell(Span(r.idle), style, None),
-            table::cell(r.deadline, style, None),
+            table::cell(r.expires, style, None),
             table::cell(state(r), style, state_color(r)),
             table::cell(r.keys, style, None),
         ]);
     }
     table::push(out, &t);
     more_line(listing, out);
+}
+
+/// `one` or `many`, as `n` asks.
+pub(super) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
 }
 
 /// `… N more` under a listing that was cut short.
@@ -264,59 +261,12 @@ fn gc(run: &GcRun, cx: &Context, style: Style, out: &mut String) {
 
 fn config(v: &ConfigView, style: Style, out: &mut String) {
     let mut t = table::new(&["setting", "value", "meaning"], style);
-    let interval = match v.gc_interval {
-        Some(d) => Span(d).to_string(),
-        None => format!("auto ({})", Span(v.gc_interval_in_force)),
-    };
-    let next = v.next_gc.map_or_else(|| "-".to_owned(), |t| t.to_string());
-    let rows: [(&str, String, &str); 10] = [
-        (
-            "provider",
-            v.provider.to_owned(),
-            "flavour (--provider; fixed at start)",
-        ),
-        (
-            "cookie-name",
-            v.cookie_name.clone(),
-            "the manager's cookie name",
-        ),
-        (
-            "max-lifetime",
-            Span(v.max_lifetime).to_string(),
-            "idle time before a session expires",
-        ),
-        (
-            "gc-interval",
-            interval,
-            "period of the GC timer (auto: max-lifetime)",
-        ),
-        (
-            "auto-gc",
-            on_off(v.auto_gc).to_owned(),
-            "whether the GC timer runs",
-        ),
-        ("next-gc", next, "when the GC timer fires next"),
-        (
-            "capacity",
-            v.capacity
-                .map_or_else(|| "none".to_owned(), |c| c.to_string()),
-            "most sessions stored; the LRU one is evicted",
-        ),
-        ("clock", v.clock.to_owned(), "virtual or system (--clock)"),
-        (
-            "seed",
-            v.seed
-                .map_or_else(|| "none (OS CSPRNG)".to_owned(), |s| s.to_string()),
-            "seeded ids are predictable (--seed)",
-        ),
-        (
-            "log-capacity",
-            v.log_capacity.to_string(),
-            "events the log keeps",
-        ),
-    ];
-    for (name, value, meaning) in rows {
-        t.add_row(vec![name.to_owned(), value, meaning.to_owned()]);
+    for setting in Setting::ALL {
+        t.add_row(vec![
+            setting.name().to_owned(),
+            v.value(setting),
+            setting.meaning().to_owned(),
+        ]);
     }
     table::push(out, &t);
 }
@@ -356,7 +306,7 @@ fn idle_before(e: &Event) -> String {
 }
 
 fn log(v: &LogView, style: Style, out: &mut String) {
-    if v.events.is_empty() {
+    if v.matched == 0 {
         let _ = match &v.id {
             Some(id) => writeln!(out, "(no events for `{id}` in the log)"),
             None => writeln!(out, "(no events)"),
@@ -384,15 +334,18 @@ fn log(v: &LogView, style: Style, out: &mut String) {
             table::cell(idle_before(e), style, None),
         ]);
     }
-    table::push(out, &t);
+    if !v.events.is_empty() {
+        table::push(out, &t);
+    }
     if v.events.len() < v.matched {
+        let earlier = v.matched - v.events.len();
         let _ = writeln!(
             out,
-            "… {} earlier events (use --limit N or --all)",
-            v.matched - v.events.len()
+            "… {earlier} earlier {} (use --limit N or --all)",
+            plural(earlier, "event", "events")
         );
     }
-    if v.truncated {
+    if v.older_forgotten {
         out.push_str("(older events are forgotten: the log keeps the latest ones only)\n");
     }
 }

@@ -143,6 +143,13 @@ pub enum Pair {
     Actual(usize),
 }
 
+/// What an unmatched expected line costs in [`align`]: more than an unmatched actual line,
+/// so that among equally good alignments the one that keeps expected lines wins, and `...`
+/// does not swallow lines that still match.
+const DROP_EXPECTED: usize = 3;
+/// What an unmatched actual line costs in [`align`].
+const ADD_ACTUAL: usize = 2;
+
 /// The alignment of `expected` with `actual` that leaves the fewest lines unmatched.
 pub fn align(expected: &[String], actual: &[&str]) -> Vec<Pair> {
     let (n, m) = (expected.len(), actual.len());
@@ -153,22 +160,20 @@ pub fn align(expected: &[String], actual: &[&str]) -> Vec<Pair> {
             .chain((0..m).map(Pair::Actual))
             .collect();
     }
-    // cost[i][j]: fewest unmatched lines aligning expected[i..] with actual[j..].
+    let dots = |i: usize| expected[i] == ANY_LINES;
+    // cost[i][j]: the cheapest alignment of expected[i..] with actual[j..].
     let mut cost = vec![vec![0usize; m + 1]; n + 1];
     for (j, c) in cost[n].iter_mut().enumerate() {
-        *c = m - j;
+        *c = (m - j) * ADD_ACTUAL;
     }
     for i in (0..n).rev() {
-        cost[i][m] = if expected[i] == ANY_LINES {
-            cost[i + 1][m]
-        } else {
-            cost[i + 1][m] + 1
-        };
+        cost[i][m] = cost[i + 1][m] + if dots(i) { 0 } else { DROP_EXPECTED };
         for j in (0..m).rev() {
-            cost[i][j] = if expected[i] == ANY_LINES {
+            cost[i][j] = if dots(i) {
+                // Stop here, or let `...` take actual[j] and go on.
                 cost[i + 1][j].min(cost[i][j + 1])
             } else {
-                let mut best = (cost[i + 1][j] + 1).min(cost[i][j + 1] + 1);
+                let mut best = (cost[i + 1][j] + DROP_EXPECTED).min(cost[i][j + 1] + ADD_ACTUAL);
                 if loose_match(&expected[i], actual[j]) {
                     best = best.min(cost[i + 1][j + 1]);
                 }
@@ -182,9 +187,10 @@ pub fn align(expected: &[String], actual: &[&str]) -> Vec<Pair> {
         if i == n {
             pairs.push(Pair::Actual(j));
             j += 1;
-        } else if expected[i] == ANY_LINES {
+        } else if dots(i) {
+            // `...` takes as few lines as an optimal alignment allows.
             let start = j;
-            while j < m && cost[i][j] == cost[i][j + 1] && cost[i][j] != cost[i + 1][j] {
+            while j < m && cost[i][j] != cost[i + 1][j] {
                 j += 1;
             }
             pairs.push(Pair::Ellipsis(i, start..j));
@@ -194,12 +200,12 @@ pub fn align(expected: &[String], actual: &[&str]) -> Vec<Pair> {
             pairs.push(Pair::Both(i, j));
             i += 1;
             j += 1;
-        } else if cost[i][j] == cost[i + 1][j] + 1 {
-            pairs.push(Pair::Expected(i));
-            i += 1;
-        } else {
+        } else if j < m && cost[i][j] == cost[i][j + 1] + ADD_ACTUAL {
             pairs.push(Pair::Actual(j));
             j += 1;
+        } else {
+            pairs.push(Pair::Expected(i));
+            i += 1;
         }
     }
     pairs

@@ -112,19 +112,26 @@ impl Parser {
             self.close();
             return Ok(());
         }
+        if line.starts_with('>') {
+            return Err(self.error(
+                index,
+                "a command line starts with `> ` (a space after >); escape output as `\\>`",
+            ));
+        }
         match self.open.as_mut() {
             Some((_, raw)) => {
                 raw.push(line.to_owned());
                 Ok(())
             }
             None if line.trim().is_empty() => Ok(()),
-            None if line.starts_with('>') => Err(self.error(
+            None if self.cases.is_empty() => Err(self.error(
                 index,
-                "a command line starts with `> ` (a space after >); escape output as `\\>`",
+                "output before the first command; commands start with `> `",
             )),
             None => Err(self.error(
                 index,
-                "output before the first command; commands start with `> `",
+                "output after a comment: a comment ends a command's expected output, so move \
+                 this line up to its command, or escape a leading # in output as `\\#`",
             )),
         }
     }

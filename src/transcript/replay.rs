@@ -10,7 +10,7 @@ use similar::TextDiff;
 use super::matcher::{self, Captures};
 use super::parse::{self, Case, Transcript};
 
-use crate::printer::Printer;
+use crate::printer::{Printer, Step};
 use crate::render::Style;
 use crate::shell::Shell;
 
@@ -78,13 +78,20 @@ fn run(t: &Transcript) -> Result<FileReport, ReplayError> {
         .iter()
         .map(|(n, v, _)| (n.clone(), v.clone()))
         .collect();
-    let options = crate::cli::directive_options(&pairs).map_err(|message| {
+    let invalid = |line: usize, message: String| {
         ReplayError::Parse(parse::ParseError {
             path: t.path.display().to_string(),
-            line: t.directives.first().map_or(1, |d| d.2),
-            message: format!("invalid directives: {message}"),
+            line,
+            message: format!("invalid directive: {message}"),
         })
-    })?;
+    };
+    // Each directive alone first, so that an error names its own line.
+    for (pair, (_, _, line)) in pairs.iter().zip(&t.directives) {
+        crate::cli::directive_options(std::slice::from_ref(pair))
+            .map_err(|message| invalid(*line, message))?;
+    }
+    let options = crate::cli::directive_options(&pairs)
+        .map_err(|message| invalid(t.directives.first().map_or(1, |d| d.2), message))?;
     let printer = Printer {
         format: options.format,
         style: Style::PLAIN,
@@ -98,8 +105,22 @@ fn run(t: &Transcript) -> Result<FileReport, ReplayError> {
     })?;
     let mut captures = Captures::new();
     let mut failures = Vec::new();
+    let mut quit: Option<usize> = None;
     for case in &t.cases {
-        if let Some(f) = check(case, &mut shell, printer, &mut captures) {
+        let command = substitute(&case.command, &captures);
+        let mut out = String::new();
+        match quit {
+            // As in a script, `quit` ends the transcript: later commands do not run.
+            Some(line) => {
+                out = format!("(not run: `quit` on line {line} ended the transcript)\n");
+            }
+            None => match printer.execute(&mut shell, &command, &mut out) {
+                Ok(Step::Quit) => quit = Some(case.line),
+                Ok(_) => {}
+                Err(e) => printer.error(&command, &e, &mut out),
+            },
+        }
+        if let Some(f) = compare(case, &out, &mut captures) {
             failures.push(f);
         }
     }
@@ -110,17 +131,8 @@ fn run(t: &Transcript) -> Result<FileReport, ReplayError> {
     })
 }
 
-fn check(
-    case: &Case,
-    shell: &mut Shell,
-    printer: Printer,
-    captures: &mut Captures,
-) -> Option<Failure> {
-    let command = substitute(&case.command, captures);
-    let mut out = String::new();
-    if let Err(e) = printer.execute(shell, &command, &mut out) {
-        printer.error(&command, &e, &mut out);
-    }
+/// Compares what a case printed with what it expected; `None` when they match.
+fn compare(case: &Case, out: &str, captures: &mut Captures) -> Option<Failure> {
     let mut actual: Vec<&str> = out.lines().map(str::trim_end).collect();
     while actual.last().is_some_and(|l| l.is_empty()) {
         actual.pop();
@@ -128,8 +140,10 @@ fn check(
     if matcher::matches(&case.expected, &actual, captures) {
         return None;
     }
-    let expected = matcher::resolved(&case.expected, &actual).join("\n") + "\n";
-    let actual_text = actual.join("\n") + "\n";
+    let text = |lines: &[&str]| lines.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let resolved = matcher::resolved(&case.expected, &actual);
+    let expected = text(&resolved.iter().map(String::as_str).collect::<Vec<_>>());
+    let actual_text = text(&actual);
     let diff = TextDiff::from_lines(&expected, &actual_text)
         .unified_diff()
         .context_radius(3)
@@ -225,9 +239,14 @@ pub fn replay_paths(
                             totals.blessed += 1;
                             writeln!(
                                 out,
-                                "blessed {} ({} blocks rewritten)",
+                                "blessed {} ({} {} rewritten)",
                                 path.display(),
-                                report.failures.len()
+                                report.failures.len(),
+                                if report.failures.len() == 1 {
+                                    "block"
+                                } else {
+                                    "blocks"
+                                }
                             )?;
                         }
                         Err(e) => {
@@ -250,11 +269,21 @@ pub fn replay_paths(
 fn report_file(report: &FileReport, out: &mut impl Write) -> io::Result<()> {
     let path = report.path.display();
     if report.failures.is_empty() {
-        return writeln!(out, "PASS {path} ({} commands)", report.commands);
+        let noun = if report.commands == 1 {
+            "command"
+        } else {
+            "commands"
+        };
+        return writeln!(out, "PASS {path} ({} {noun})", report.commands);
     }
+    let (noun, verb) = if report.commands == 1 {
+        ("command", "differs")
+    } else {
+        ("commands", "differ")
+    };
     writeln!(
         out,
-        "FAIL {path} ({} of {} commands differ)",
+        "FAIL {path} ({} of {} {noun} {verb})",
         report.failures.len(),
         report.commands
     )?;
