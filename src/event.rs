@@ -135,6 +135,19 @@ impl EventLog {
         self.ring.push_back(event);
     }
 
+    /// Appends events in order, as [`EventLog::push`] of each would; those that would be
+    /// forgotten at once are only counted.
+    pub fn extend_from_slice(&mut self, events: &[Event]) {
+        let skip = events.len().saturating_sub(self.capacity);
+        if skip > 0 {
+            self.dropped += (self.ring.len() + skip) as u64;
+            self.ring.clear();
+        }
+        for event in &events[skip..] {
+            self.push(event.clone());
+        }
+    }
+
     /// The kept events, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Event> + ExactSizeIterator {
         self.ring.iter()
@@ -180,5 +193,32 @@ mod tests {
         assert_eq!(log.dropped(), 2);
         let kept: Vec<i64> = log.iter().map(|e| e.at.unix_nanos()).collect();
         assert_eq!(kept, [2, 3, 4]);
+    }
+
+    #[test]
+    fn extending_the_log_is_pushing_each_event() {
+        let event = |i| Event {
+            at: Time::from_unix_nanos(i),
+            id: "a".into(),
+            last_access: Time::from_unix_nanos(i),
+            kind: EventKind::Created,
+        };
+        for (before, added) in [(0, 2), (2, 2), (3, 4), (1, 9), (0, 3), (2, 0)] {
+            let mut pushed = EventLog::with_capacity(3);
+            let mut extended = EventLog::with_capacity(3);
+            for i in 0..before {
+                pushed.push(event(i));
+                extended.push(event(i));
+            }
+            let batch: Vec<Event> = (before..before + added).map(event).collect();
+            batch.iter().for_each(|e| pushed.push(e.clone()));
+            extended.extend_from_slice(&batch);
+            assert!(pushed.iter().eq(extended.iter()), "{before} then {added}");
+            assert_eq!(
+                pushed.dropped(),
+                extended.dropped(),
+                "{before} then {added}"
+            );
+        }
     }
 }

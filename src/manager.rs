@@ -451,8 +451,8 @@ impl Manager {
     fn finish(&mut self) {
         for event in &self.events {
             self.stats.tally(event.kind);
-            self.log.push(event.clone());
         }
+        self.log.extend_from_slice(&self.events);
     }
 
     /// Fires every timer run due by `now`, each at its own instant, in order.

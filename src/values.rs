@@ -1,15 +1,59 @@
-//! A session's key/value pairs, packed into one exact-size allocation.
+//! A session's key/value pairs, packed into one small buffer.
 //!
 //! Sessions hold a handful of short pairs, and a million sessions must fit in little memory,
 //! so the pairs live in one buffer of `len key len value` records (lengths as LEB128), in
-//! insertion order. Lookups scan it; a write rebuilds it, unless the new value has the old
-//! one's length, in which case it is overwritten in place.
+//! insertion order. Up to [`INLINE`] bytes are kept inside the value itself, with no
+//! allocation (a typical `uid` and counter fit); longer buffers get one exact-size
+//! allocation. Lookups scan the buffer; a write rebuilds it, unless the new value has the
+//! old one's length, in which case it is overwritten in place.
 
 use std::ops::Range;
 
+/// The most bytes of records kept without an allocation: the size of `Values` is 32 bytes.
+pub const INLINE: usize = 30;
+
 /// The key/value pairs of one session.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Values(Box<[u8]>);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Values(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    Inline { len: u8, buf: [u8; INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl Default for Values {
+    fn default() -> Self {
+        Values(Repr::Inline {
+            len: 0,
+            buf: [0; INLINE],
+        })
+    }
+}
+
+impl PartialEq for Repr {
+    fn eq(&self, other: &Repr) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for Repr {}
+
+impl Repr {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Repr::Inline { len, buf } => &buf[..usize::from(*len)],
+            Repr::Heap(b) => b,
+        }
+    }
+
+    fn bytes_mut(&mut self) -> &mut [u8] {
+        match self {
+            Repr::Inline { len, buf } => &mut buf[..usize::from(*len)],
+            Repr::Heap(b) => b,
+        }
+    }
+}
 
 impl Values {
     /// The value stored under `key`.
@@ -21,11 +65,11 @@ impl Values {
     pub fn set(&mut self, key: &str, value: &str) {
         match self.find(key) {
             Some(e) if e.value.len() == value.len() => {
-                self.0[e.value].copy_from_slice(value.as_bytes());
+                self.0.bytes_mut()[e.value].copy_from_slice(value.as_bytes());
             }
             Some(e) => self.splice(e.record, Some((key, value))),
             None => {
-                let end = self.0.len();
+                let end = self.0.bytes().len();
                 self.splice(end..end, Some((key, value)));
             }
         }
@@ -44,42 +88,63 @@ impl Values {
 
     /// The pairs, in the order their keys were first set.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        Records::new(&self.0).map(|e| (self.text(e.key), self.text(e.value)))
+        Records::new(self.0.bytes()).map(|e| (self.text(e.key), self.text(e.value)))
     }
 
     /// The number of keys.
     pub fn len(&self) -> usize {
-        Records::new(&self.0).count()
+        Records::new(self.0.bytes()).count()
     }
 
     /// Whether there are no keys.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.bytes().is_empty()
     }
 
     fn find(&self, key: &str) -> Option<Record> {
-        Records::new(&self.0).find(|e| &self.0[e.key.clone()] == key.as_bytes())
+        let buf = self.0.bytes();
+        Records::new(buf).find(|e| &buf[e.key.clone()] == key.as_bytes())
     }
 
     fn text(&self, range: Range<usize>) -> &str {
         // Only whole `&str`s are ever written, so every record is valid UTF-8.
-        std::str::from_utf8(&self.0[range]).unwrap_or_default()
+        std::str::from_utf8(&self.0.bytes()[range]).unwrap_or_default()
     }
 
     /// Replaces the bytes in `range` with the record for `pair` (or nothing).
     fn splice(&mut self, range: Range<usize>, pair: Option<(&str, &str)>) {
-        let mut record = Vec::new();
-        if let Some((key, value)) = pair {
-            for part in [key, value] {
-                push_len(&mut record, part.len());
-                record.extend_from_slice(part.as_bytes());
+        let old = self.0.bytes();
+        let record_len = pair.map_or(0, |(k, v)| {
+            len_of_len(k.len()) + k.len() + len_of_len(v.len()) + v.len()
+        });
+        let new_len = old.len() - range.len() + record_len;
+        let fill = |out: &mut dyn FnMut(&[u8])| {
+            out(&old[..range.start]);
+            if let Some((key, value)) = pair {
+                for part in [key, value] {
+                    let mut len = [0; 10];
+                    out(encode_len(&mut len, part.len()));
+                    out(part.as_bytes());
+                }
             }
-        }
-        let mut out = Vec::with_capacity(self.0.len() - range.len() + record.len());
-        out.extend_from_slice(&self.0[..range.start]);
-        out.extend_from_slice(&record);
-        out.extend_from_slice(&self.0[range.end..]);
-        self.0 = out.into_boxed_slice();
+            out(&old[range.end..]);
+        };
+        self.0 = if new_len <= INLINE {
+            let mut buf = [0; INLINE];
+            let mut at = 0;
+            fill(&mut |bytes| {
+                buf[at..at + bytes.len()].copy_from_slice(bytes);
+                at += bytes.len();
+            });
+            Repr::Inline {
+                len: new_len as u8,
+                buf,
+            }
+        } else {
+            let mut out = Vec::with_capacity(new_len);
+            fill(&mut |bytes| out.extend_from_slice(bytes));
+            Repr::Heap(out.into_boxed_slice())
+        };
     }
 }
 
@@ -135,12 +200,21 @@ impl Iterator for Records<'_> {
     }
 }
 
-fn push_len(out: &mut Vec<u8>, mut len: usize) {
+/// Writes `len` as LEB128 into `buf`; returns the bytes written.
+fn encode_len(buf: &mut [u8; 10], mut len: usize) -> &[u8] {
+    let mut n = 0;
     while len >= 0x80 {
-        out.push((len as u8 & 0x7f) | 0x80);
+        buf[n] = (len as u8 & 0x7f) | 0x80;
         len >>= 7;
+        n += 1;
     }
-    out.push(len as u8);
+    buf[n] = len as u8;
+    &buf[..=n]
+}
+
+/// The number of bytes of `len` as LEB128.
+fn len_of_len(len: usize) -> usize {
+    (usize::BITS - (len | 1).leading_zeros()).div_ceil(7) as usize
 }
 
 #[cfg(test)]
@@ -177,5 +251,29 @@ mod tests {
         assert_eq!(v.get(&long), Some(""));
         assert_eq!(v.get(""), Some(long.as_str()));
         assert_eq!(v.len(), 2);
+    }
+
+    #[test]
+    fn values_move_between_inline_and_heap() {
+        assert_eq!(std::mem::size_of::<Values>(), 32);
+        let mut v = Values::default();
+        v.set("uid", "123456");
+        v.set("n", "1999999");
+        assert!(matches!(v.0, Repr::Inline { len: 21, .. }));
+        v.set("long", "a value that does not fit inline");
+        assert!(matches!(v.0, Repr::Heap(_)));
+        assert_eq!(v.get("n"), Some("1999999"));
+        assert!(v.remove("long"));
+        assert!(matches!(v.0, Repr::Inline { len: 21, .. }));
+        let mut heap = Values::default();
+        heap.set("long", "a value that does not fit inline");
+        heap.set("uid", "123456");
+        heap.set("n", "1999999");
+        heap.remove("long");
+        assert_eq!(heap, v, "equality is by content, not by representation");
+        for len in [0, 1, 127, 128, 16_383, 16_384, 2_097_152] {
+            let mut buf = [0; 10];
+            assert_eq!(encode_len(&mut buf, len).len(), len_of_len(len), "{len}");
+        }
     }
 }

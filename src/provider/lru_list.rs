@@ -1,22 +1,31 @@
-//! An O(1) doubly linked list in a `Vec` arena, linked by `u32` indices, with no `unsafe`.
+//! An O(1) doubly linked list in an arena, linked by `u32` indices, with no `unsafe`.
 //!
 //! Push at either end, move to front, remove and walk both ways are O(1). Freed slots are
 //! chained into a free list and reused, so the arena never grows past the peak length.
 
 const NIL: u32 = u32::MAX;
 
-#[derive(Debug, Clone)]
-struct Node<T> {
+/// Items are stored in chunks of `1 << CHUNK_BITS` slots.
+const CHUNK_BITS: u32 = 14;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
+/// The links of one slot. While the slot is free, `next` chains the free list.
+#[derive(Debug, Clone, Copy)]
+struct Link {
     prev: u32,
     next: u32,
-    /// `None` while the slot is on the free list.
-    item: Option<T>,
 }
 
 /// A doubly linked list whose nodes are addressed by stable `u32` slots.
+///
+/// The links and the items live apart: moving a node touches only the links of it and its
+/// neighbours, 8 bytes each, so the links of a million nodes stay in cache. Items are kept
+/// in fixed-size chunks, so the arena grows without moving (or copying) what it holds.
 #[derive(Debug, Clone)]
 pub struct LruList<T> {
-    nodes: Vec<Node<T>>,
+    links: Vec<Link>,
+    /// `None` while the slot is on the free list.
+    chunks: Vec<Vec<Option<T>>>,
     head: u32,
     tail: u32,
     free: u32,
@@ -26,7 +35,8 @@ pub struct LruList<T> {
 impl<T> Default for LruList<T> {
     fn default() -> Self {
         LruList {
-            nodes: Vec::new(),
+            links: Vec::new(),
+            chunks: Vec::new(),
             head: NIL,
             tail: NIL,
             free: NIL,
@@ -58,12 +68,12 @@ impl<T> LruList<T> {
 
     /// The slot after `slot`, towards the back.
     pub fn next(&self, slot: u32) -> Option<u32> {
-        some(self.nodes[slot as usize].next)
+        some(self.links[slot as usize].next)
     }
 
     /// The slot before `slot`, towards the front.
     pub fn prev(&self, slot: u32) -> Option<u32> {
-        some(self.nodes[slot as usize].prev)
+        some(self.links[slot as usize].prev)
     }
 
     /// The item in a live slot.
@@ -71,12 +81,12 @@ impl<T> LruList<T> {
     /// # Panics
     /// If `slot` is not live; slots come only from this list, so that is a bug.
     pub fn get(&self, slot: u32) -> &T {
-        self.nodes[slot as usize].item.as_ref().expect("live slot")
+        self.item(slot).as_ref().expect("live slot")
     }
 
     /// The item in a live slot, mutably. Panics as [`LruList::get`].
     pub fn get_mut(&mut self, slot: u32) -> &mut T {
-        self.nodes[slot as usize].item.as_mut().expect("live slot")
+        self.item_mut(slot).as_mut().expect("live slot")
     }
 
     /// Inserts at the front; `None` when all `u32` slots are taken.
@@ -89,11 +99,12 @@ impl<T> LruList<T> {
     /// Inserts at the back; `None` when all `u32` slots are taken.
     pub fn push_back(&mut self, item: T) -> Option<u32> {
         let slot = self.alloc(item)?;
-        let node = &mut self.nodes[slot as usize];
-        node.prev = self.tail;
-        node.next = NIL;
+        self.links[slot as usize] = Link {
+            prev: self.tail,
+            next: NIL,
+        };
         match some(self.tail) {
-            Some(t) => self.nodes[t as usize].next = slot,
+            Some(t) => self.links[t as usize].next = slot,
             None => self.head = slot,
         }
         self.tail = slot;
@@ -111,12 +122,13 @@ impl<T> LruList<T> {
     /// Removes a live slot and returns its item.
     pub fn remove(&mut self, slot: u32) -> T {
         self.unlink(slot);
-        let node = &mut self.nodes[slot as usize];
-        node.next = self.free;
-        node.prev = NIL;
+        self.links[slot as usize] = Link {
+            prev: NIL,
+            next: self.free,
+        };
         self.free = slot;
         self.len -= 1;
-        node.item.take().expect("live slot")
+        self.item_mut(slot).take().expect("live slot")
     }
 
     /// The items front to back, with their slots.
@@ -127,48 +139,59 @@ impl<T> LruList<T> {
         }
     }
 
+    fn item(&self, slot: u32) -> &Option<T> {
+        &self.chunks[(slot >> CHUNK_BITS) as usize][slot as usize & (CHUNK - 1)]
+    }
+
+    fn item_mut(&mut self, slot: u32) -> &mut Option<T> {
+        &mut self.chunks[(slot >> CHUNK_BITS) as usize][slot as usize & (CHUNK - 1)]
+    }
+
     fn alloc(&mut self, item: T) -> Option<u32> {
-        self.len += 1;
         if let Some(slot) = some(self.free) {
-            let node = &mut self.nodes[slot as usize];
-            self.free = node.next;
-            node.item = Some(item);
+            self.free = self.links[slot as usize].next;
+            *self.item_mut(slot) = Some(item);
+            self.len += 1;
             return Some(slot);
         }
-        let slot = match u32::try_from(self.nodes.len()) {
-            Ok(slot) if slot != NIL => slot,
-            _ => {
-                self.len -= 1;
-                return None;
-            }
-        };
-        self.nodes.push(Node {
+        let slot = u32::try_from(self.links.len()).ok().filter(|&s| s != NIL)?;
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            // The first chunk starts small and doubles, so a small list stays small; later
+            // chunks are allocated whole (only the pages written become resident).
+            let first = self.chunks.is_empty();
+            self.chunks
+                .push(Vec::with_capacity(if first { 16 } else { CHUNK }));
+        }
+        let chunk = self.chunks.last_mut().expect("a chunk with room");
+        chunk.push(Some(item));
+        self.links.push(Link {
             prev: NIL,
             next: NIL,
-            item: Some(item),
         });
+        self.len += 1;
         Some(slot)
     }
 
     fn link_front(&mut self, slot: u32) {
-        let node = &mut self.nodes[slot as usize];
-        node.prev = NIL;
-        node.next = self.head;
+        self.links[slot as usize] = Link {
+            prev: NIL,
+            next: self.head,
+        };
         match some(self.head) {
-            Some(h) => self.nodes[h as usize].prev = slot,
+            Some(h) => self.links[h as usize].prev = slot,
             None => self.tail = slot,
         }
         self.head = slot;
     }
 
     fn unlink(&mut self, slot: u32) {
-        let Node { prev, next, .. } = self.nodes[slot as usize];
+        let Link { prev, next } = self.links[slot as usize];
         match some(prev) {
-            Some(p) => self.nodes[p as usize].next = next,
+            Some(p) => self.links[p as usize].next = next,
             None => self.head = next,
         }
         match some(next) {
-            Some(n) => self.nodes[n as usize].prev = prev,
+            Some(n) => self.links[n as usize].prev = prev,
             None => self.tail = prev,
         }
     }
@@ -185,9 +208,8 @@ impl<'a, T> Iterator for Iter<'a, T> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let slot = some(self.slot)?;
-        let node = &self.list.nodes[slot as usize];
-        self.slot = node.next;
-        node.item.as_ref().map(|item| (slot, item))
+        self.slot = self.list.links[slot as usize].next;
+        self.list.item(slot).as_ref().map(|item| (slot, item))
     }
 }
 
@@ -234,5 +256,29 @@ mod tests {
         assert_eq!(l.remove(d), 'd');
         assert!(l.is_empty());
         assert_eq!((l.front(), l.back()), (None, None));
+    }
+
+    #[test]
+    fn slots_past_the_first_chunks_work_and_are_reused() {
+        let mut l = LruList::default();
+        let n = 3 * CHUNK as u32 + 5;
+        for i in 0..n {
+            assert_eq!(l.push_front(i), Some(i));
+        }
+        assert_eq!(l.len(), n as usize);
+        assert_eq!(*l.get(n - 1), n - 1);
+        l.move_to_front(CHUNK as u32);
+        assert_eq!(l.front(), Some(CHUNK as u32));
+        assert_eq!(l.back(), Some(0));
+        assert_eq!(l.remove(2 * CHUNK as u32), 2 * CHUNK as u32);
+        assert_eq!(
+            l.push_back(7),
+            Some(2 * CHUNK as u32),
+            "the freed slot is reused"
+        );
+        assert_eq!(l.back(), Some(2 * CHUNK as u32));
+        assert_eq!(l.iter().count(), n as usize);
+        let walked: Vec<u32> = l.iter().map(|(_, v)| *v).take(3).collect();
+        assert_eq!(walked, [CHUNK as u32, n - 1, n - 2]);
     }
 }

@@ -79,6 +79,15 @@ impl Provider for MemoryProvider {
         self.live(sid, cx, ev)
     }
 
+    /// The list is ordered by last access, so the expired sessions are the ones at the back:
+    /// counting stops at the first live one, at a cost in proportion to the expired count.
+    fn expired_count(&self, cx: Ctx) -> usize {
+        self.table
+            .iter_back()
+            .take_while(|s| self.is_expired(s, cx))
+            .count()
+    }
+
     fn check_invariants(&self) -> std::result::Result<(), String> {
         self.table.check_index()?;
         let mut newer: Option<&Session> = None;
