@@ -8,7 +8,10 @@
 
 use std::time::Duration;
 
-use super::{Ctx, End, Flavour, Provider, ReadOutcome, Session, SessionTable, create, find};
+use super::{
+    Ctx, End, Flavour, GcReport, Provider, ReadOutcome, Session, SessionTable, create, find,
+    gc_back,
+};
 use crate::Result;
 use crate::event::{EventKind, Events};
 use crate::time::Time;
@@ -22,6 +25,12 @@ pub struct BookProvider {
 /// The book's `maxlifetime int64`: whole seconds.
 fn lifetime_secs(max_lifetime: Duration) -> i64 {
     i64::try_from(max_lifetime.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// B8: `timeAccessed.Unix() + maxlifetime < now.Unix()`, in whole seconds.
+fn expired(session: &Session, cx: Ctx) -> bool {
+    i128::from(session.last_access().unix_secs()) + i128::from(lifetime_secs(cx.max_lifetime))
+        < i128::from(cx.now.unix_secs())
 }
 
 impl Provider for BookProvider {
@@ -48,8 +57,11 @@ impl Provider for BookProvider {
     }
 
     fn is_expired(&self, session: &Session, cx: Ctx) -> bool {
-        i128::from(session.last_access().unix_secs()) + i128::from(lifetime_secs(cx.max_lifetime))
-            < i128::from(cx.now.unix_secs())
+        expired(session, cx)
+    }
+
+    fn gc(&mut self, cx: Ctx, ev: &mut Events) -> GcReport {
+        gc_back(&mut self.table, expired, cx, ev)
     }
 
     fn first_expired_at(&self, session: &Session, max_lifetime: Duration) -> Option<Time> {

@@ -5,27 +5,29 @@
 
 const NIL: u32 = u32::MAX;
 
-/// Items are stored in chunks of `1 << CHUNK_BITS` slots.
+/// Nodes are stored in chunks of `1 << CHUNK_BITS` slots.
 const CHUNK_BITS: u32 = 14;
 const CHUNK: usize = 1 << CHUNK_BITS;
 
-/// The links of one slot. While the slot is free, `next` chains the free list.
-#[derive(Debug, Clone, Copy)]
-struct Link {
+/// One slot: its links and its item, aligned to a cache line. With a 56-byte item, a node
+/// is exactly one line, so finding an item also fetches its links.
+#[derive(Debug, Clone)]
+#[repr(align(64))]
+struct Node<T> {
     prev: u32,
+    /// While the slot is free, this chains the free list.
     next: u32,
+    /// `None` while the slot is on the free list.
+    item: Option<T>,
 }
 
 /// A doubly linked list whose nodes are addressed by stable `u32` slots.
 ///
-/// The links and the items live apart: moving a node touches only the links of it and its
-/// neighbours, 8 bytes each, so the links of a million nodes stay in cache. Items are kept
-/// in fixed-size chunks, so the arena grows without moving (or copying) what it holds.
+/// Nodes are kept in fixed-size chunks, so the arena grows without moving (or copying)
+/// what it holds, and never holds more than one partly used chunk.
 #[derive(Debug, Clone)]
 pub struct LruList<T> {
-    links: Vec<Link>,
-    /// `None` while the slot is on the free list.
-    chunks: Vec<Vec<Option<T>>>,
+    chunks: Vec<Vec<Node<T>>>,
     head: u32,
     tail: u32,
     free: u32,
@@ -35,7 +37,6 @@ pub struct LruList<T> {
 impl<T> Default for LruList<T> {
     fn default() -> Self {
         LruList {
-            links: Vec::new(),
             chunks: Vec::new(),
             head: NIL,
             tail: NIL,
@@ -68,12 +69,12 @@ impl<T> LruList<T> {
 
     /// The slot after `slot`, towards the back.
     pub fn next(&self, slot: u32) -> Option<u32> {
-        some(self.links[slot as usize].next)
+        some(self.node(slot).next)
     }
 
     /// The slot before `slot`, towards the front.
     pub fn prev(&self, slot: u32) -> Option<u32> {
-        some(self.links[slot as usize].prev)
+        some(self.node(slot).prev)
     }
 
     /// The item in a live slot.
@@ -81,12 +82,12 @@ impl<T> LruList<T> {
     /// # Panics
     /// If `slot` is not live; slots come only from this list, so that is a bug.
     pub fn get(&self, slot: u32) -> &T {
-        self.item(slot).as_ref().expect("live slot")
+        self.node(slot).item.as_ref().expect("live slot")
     }
 
     /// The item in a live slot, mutably. Panics as [`LruList::get`].
     pub fn get_mut(&mut self, slot: u32) -> &mut T {
-        self.item_mut(slot).as_mut().expect("live slot")
+        self.node_mut(slot).item.as_mut().expect("live slot")
     }
 
     /// Inserts at the front; `None` when all `u32` slots are taken.
@@ -99,12 +100,12 @@ impl<T> LruList<T> {
     /// Inserts at the back; `None` when all `u32` slots are taken.
     pub fn push_back(&mut self, item: T) -> Option<u32> {
         let slot = self.alloc(item)?;
-        self.links[slot as usize] = Link {
-            prev: self.tail,
-            next: NIL,
-        };
-        match some(self.tail) {
-            Some(t) => self.links[t as usize].next = slot,
+        let tail = self.tail;
+        let node = self.node_mut(slot);
+        node.prev = tail;
+        node.next = NIL;
+        match some(tail) {
+            Some(t) => self.node_mut(t).next = slot,
             None => self.head = slot,
         }
         self.tail = slot;
@@ -122,13 +123,36 @@ impl<T> LruList<T> {
     /// Removes a live slot and returns its item.
     pub fn remove(&mut self, slot: u32) -> T {
         self.unlink(slot);
-        self.links[slot as usize] = Link {
-            prev: NIL,
-            next: self.free,
-        };
+        let free = self.free;
+        let node = self.node_mut(slot);
+        node.next = free;
+        node.prev = NIL;
+        let item = node.item.take().expect("live slot");
         self.free = slot;
         self.len -= 1;
-        self.item_mut(slot).take().expect("live slot")
+        item
+    }
+
+    /// Removes the `n` items at the back (all of them if there are fewer), cutting the
+    /// list once rather than unlinking each.
+    pub fn pop_back(&mut self, n: usize) {
+        let mut slot = self.tail;
+        for _ in 0..n.min(self.len) {
+            let free = self.free;
+            let node = self.node_mut(slot);
+            let prev = node.prev;
+            node.item = None;
+            node.prev = NIL;
+            node.next = free;
+            self.free = slot;
+            self.len -= 1;
+            slot = prev;
+        }
+        self.tail = slot;
+        match some(slot) {
+            Some(s) => self.node_mut(s).next = NIL,
+            None => self.head = NIL,
+        }
     }
 
     /// The items front to back, with their slots.
@@ -139,22 +163,24 @@ impl<T> LruList<T> {
         }
     }
 
-    fn item(&self, slot: u32) -> &Option<T> {
+    fn node(&self, slot: u32) -> &Node<T> {
         &self.chunks[(slot >> CHUNK_BITS) as usize][slot as usize & (CHUNK - 1)]
     }
 
-    fn item_mut(&mut self, slot: u32) -> &mut Option<T> {
+    fn node_mut(&mut self, slot: u32) -> &mut Node<T> {
         &mut self.chunks[(slot >> CHUNK_BITS) as usize][slot as usize & (CHUNK - 1)]
     }
 
     fn alloc(&mut self, item: T) -> Option<u32> {
         if let Some(slot) = some(self.free) {
-            self.free = self.links[slot as usize].next;
-            *self.item_mut(slot) = Some(item);
+            let node = self.node_mut(slot);
+            let next = node.next;
+            node.item = Some(item);
+            self.free = next;
             self.len += 1;
             return Some(slot);
         }
-        let slot = u32::try_from(self.links.len()).ok().filter(|&s| s != NIL)?;
+        let slot = u32::try_from(self.len).ok().filter(|&s| s != NIL)?;
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
             // The first chunk starts small and doubles, so a small list stays small; later
             // chunks are allocated whole (only the pages written become resident).
@@ -163,35 +189,35 @@ impl<T> LruList<T> {
                 .push(Vec::with_capacity(if first { 16 } else { CHUNK }));
         }
         let chunk = self.chunks.last_mut().expect("a chunk with room");
-        chunk.push(Some(item));
-        self.links.push(Link {
+        chunk.push(Node {
             prev: NIL,
             next: NIL,
+            item: Some(item),
         });
         self.len += 1;
         Some(slot)
     }
 
     fn link_front(&mut self, slot: u32) {
-        self.links[slot as usize] = Link {
-            prev: NIL,
-            next: self.head,
-        };
-        match some(self.head) {
-            Some(h) => self.links[h as usize].prev = slot,
+        let head = self.head;
+        let node = self.node_mut(slot);
+        node.prev = NIL;
+        node.next = head;
+        match some(head) {
+            Some(h) => self.node_mut(h).prev = slot,
             None => self.tail = slot,
         }
         self.head = slot;
     }
 
     fn unlink(&mut self, slot: u32) {
-        let Link { prev, next } = self.links[slot as usize];
+        let Node { prev, next, .. } = *self.node(slot);
         match some(prev) {
-            Some(p) => self.links[p as usize].next = next,
+            Some(p) => self.node_mut(p).next = next,
             None => self.head = next,
         }
         match some(next) {
-            Some(n) => self.links[n as usize].prev = prev,
+            Some(n) => self.node_mut(n).prev = prev,
             None => self.tail = prev,
         }
     }
@@ -208,8 +234,9 @@ impl<'a, T> Iterator for Iter<'a, T> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let slot = some(self.slot)?;
-        self.slot = self.list.links[slot as usize].next;
-        self.list.item(slot).as_ref().map(|item| (slot, item))
+        let node = self.list.node(slot);
+        self.slot = node.next;
+        node.item.as_ref().map(|item| (slot, item))
     }
 }
 
@@ -259,6 +286,11 @@ mod tests {
     }
 
     #[test]
+    fn a_session_node_is_one_cache_line() {
+        assert_eq!(std::mem::size_of::<Node<crate::provider::Session>>(), 64);
+    }
+
+    #[test]
     fn slots_past_the_first_chunks_work_and_are_reused() {
         let mut l = LruList::default();
         let n = 3 * CHUNK as u32 + 5;
@@ -280,5 +312,20 @@ mod tests {
         assert_eq!(l.iter().count(), n as usize);
         let walked: Vec<u32> = l.iter().map(|(_, v)| *v).take(3).collect();
         assert_eq!(walked, [CHUNK as u32, n - 1, n - 2]);
+        l.pop_back(3);
+        assert_eq!(l.len(), n as usize - 3);
+        let back: Vec<u32> = std::iter::successors(l.back(), |&s| l.prev(s))
+            .map(|s| *l.get(s))
+            .take(2)
+            .collect();
+        assert_eq!(back, [2, 3]);
+        l.pop_back(usize::MAX);
+        assert!(l.is_empty());
+        assert_eq!((l.front(), l.back()), (None, None));
+        assert_eq!(
+            l.push_front(9),
+            Some(CHUNK as u32),
+            "the last freed (the front) is reused first"
+        );
     }
 }

@@ -7,7 +7,8 @@
 use std::time::Duration;
 
 use super::{
-    Ctx, End, Flavour, Provider, ReadOutcome, Session, SessionTable, create, find, remove_slot,
+    Ctx, End, Flavour, GcReport, Provider, ReadOutcome, Session, SessionTable, create, find,
+    gc_back, remove_slot,
 };
 use crate::event::{EventKind, Events, Reason};
 use crate::time::Time;
@@ -31,6 +32,11 @@ impl MemoryProvider {
     }
 }
 
+/// Exact expiry: idle for longer than max-lifetime.
+fn expired(session: &Session, cx: Ctx) -> bool {
+    cx.now.nanos_since(session.last_access()) > cx.max_lifetime.as_nanos() as i128
+}
+
 impl Provider for MemoryProvider {
     fn flavour(&self) -> Flavour {
         Flavour::Memory
@@ -52,7 +58,11 @@ impl Provider for MemoryProvider {
     }
 
     fn is_expired(&self, session: &Session, cx: Ctx) -> bool {
-        cx.now.nanos_since(session.last_access()) > cx.max_lifetime.as_nanos() as i128
+        expired(session, cx)
+    }
+
+    fn gc(&mut self, cx: Ctx, ev: &mut Events) -> GcReport {
+        gc_back(&mut self.table, expired, cx, ev)
     }
 
     fn first_expired_at(&self, session: &Session, max_lifetime: Duration) -> Option<Time> {

@@ -7,6 +7,7 @@
 //! Everything else is written once, here.
 
 mod book;
+mod index;
 mod lru_list;
 mod memory;
 mod table;
@@ -184,18 +185,9 @@ pub trait Provider {
 
     /// `SessionGC(maxlifetime)`: removes sessions from the back while the back one is
     /// expired, and stops at the first live one.
-    fn gc(&mut self, cx: Ctx, ev: &mut Events) -> GcReport {
-        let mut report = GcReport::default();
-        while let Some(slot) = self.table().back() {
-            report.scanned += 1;
-            if !self.is_expired(self.table().get(slot), cx) {
-                break;
-            }
-            remove_slot(self.table_mut(), slot, Reason::Gc, cx.now, ev);
-            report.reaped += 1;
-        }
-        report
-    }
+    ///
+    /// Each flavour runs [`gc_back`] with its expiry rule.
+    fn gc(&mut self, cx: Ctx, ev: &mut Events) -> GcReport;
 
     /// Removes the least recently used session (the back of the list), to make room.
     fn evict_lru(&mut self, cx: Ctx, ev: &mut Events) -> bool {
@@ -299,6 +291,28 @@ pub fn check_id(sid: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// `SessionGC` on `table` with the rule `expired`: removes sessions from the back while
+/// the back one is expired, with a `Removed(Gc)` event for each, in order.
+fn gc_back(
+    table: &mut SessionTable,
+    expired: fn(&Session, Ctx) -> bool,
+    cx: Ctx,
+    ev: &mut Events,
+) -> GcReport {
+    let (scanned, reaped) = table.pop_back_while(
+        |s| expired(s, cx),
+        |s| {
+            ev.push(Event {
+                at: cx.now,
+                id: s.id_owned(),
+                last_access: s.last_access(),
+                kind: EventKind::Removed(Reason::Gc),
+            });
+        },
+    );
+    GcReport { scanned, reaped }
 }
 
 fn remove_slot(table: &mut SessionTable, slot: u32, reason: Reason, now: Time, ev: &mut Events) {
