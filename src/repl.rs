@@ -122,6 +122,7 @@ pub fn run(shell: Shell, printer: Printer, mut recorder: Option<Recorder>) -> u8
             Ok(line) => line,
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
+            Err(e) if closed_pipe(&e) => break,
             Err(e) => {
                 eprintln!("error: cannot read the line: {e}");
                 break;
@@ -160,13 +161,20 @@ pub fn run(shell: Shell, printer: Printer, mut recorder: Option<Recorder>) -> u8
                 eprintln!("warning: cannot write the transcript: {e}");
             }
         }
-        print!("{out}");
-        let _ = io::stdout().flush();
+        // A closed pipe (`sessim | head -1` at a terminal) ends the session quietly.
+        let mut stdout = io::stdout();
+        if let Err(e) = stdout
+            .write_all(out.as_bytes())
+            .and_then(|()| stdout.flush())
+            && e.kind() == io::ErrorKind::BrokenPipe
+        {
+            break;
+        }
         match step {
             Err(e) => {
                 let mut text = String::new();
                 printer.error(&line, &e, &mut text);
-                eprint!("{text}");
+                let _ = io::stderr().write_all(text.as_bytes());
             }
             Ok(Step::Quit) => break,
             Ok(_) => {}
@@ -204,9 +212,21 @@ fn open_history(
         .map_err(|e| e.to_string())
 }
 
+/// Whether the line editor failed because its output is a closed pipe.
+fn closed_pipe(e: &ReadlineError) -> bool {
+    match e {
+        ReadlineError::Io(e) => e.kind() == io::ErrorKind::BrokenPipe,
+        #[cfg(unix)]
+        ReadlineError::Errno(errno) => io::Error::from(*errno).kind() == io::ErrorKind::BrokenPipe,
+        _ => false,
+    }
+}
+
 fn banner(shell: &Shell) {
     let c = shell.manager().config();
-    println!(
+    // Not `println!`, which panics when stdout is a closed pipe.
+    let _ = writeln!(
+        io::stdout(),
         "sessim {}: {} provider, max-lifetime {}, auto-gc {}. Type `help`; Ctrl-D or `quit` leaves.",
         env!("CARGO_PKG_VERSION"),
         shell.manager().provider().flavour().name(),

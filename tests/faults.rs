@@ -354,3 +354,37 @@ fn a_history_file_that_vanishes_during_the_session_warns_at_exit() {
         other => panic!("sessim did not exit normally: {other:?}"),
     }
 }
+
+#[test]
+fn the_repl_into_a_closed_pipe_ends_quietly_with_0() {
+    // At a terminal, with stdout piped to a reader that leaves at once or after one line.
+    for reader in ["true", "head -1"] {
+        let script =
+            format!("\"$0\" --color never | {reader}; echo \"[status ${{PIPESTATUS[0]}}]\"");
+        let mut cmd = Command::new("bash");
+        cmd.args(["-c", &script, env!("CARGO_BIN_EXE_sessim")])
+            .env("SESSIM_HISTFILE", "")
+            .env("TERM", "xterm");
+        let mut s = Session::spawn(cmd).expect("bash starts in a pty");
+        s.set_expect_timeout(Some(Duration::from_secs(20)));
+        // The first write into the closed pipe may be the banner, the prompt, or the output
+        // of a command: type some.
+        std::thread::sleep(Duration::from_millis(300));
+        for _ in 0..3 {
+            let _ = s.send_line("new");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let found = s.expect("[status ").expect("the pipeline ends");
+        let before = String::from_utf8_lossy(found.before()).into_owned();
+        assert!(
+            !before.contains("panicked") && !before.contains("error"),
+            "{reader}: {before:?}"
+        );
+        let rest = s.expect(expectrl::Eof).expect("bash ends");
+        let rest = String::from_utf8_lossy(rest.as_bytes()).into_owned();
+        assert!(
+            rest.starts_with("0]"),
+            "{reader}: sessim ended with {rest:?}"
+        );
+    }
+}
