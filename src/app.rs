@@ -1,6 +1,6 @@
 //! The program: arguments in, exit code out. `main.rs` only calls [`main`].
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -115,7 +115,8 @@ fn run(cli: Cli) -> u8 {
 }
 
 fn usage_error(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    // Not `eprintln!`, which panics when stderr is a closed pipe: the exit code still tells.
+    let _ = writeln!(io::stderr(), "error: {message}");
     2
 }
 

@@ -109,6 +109,21 @@ fn run_into_a_pipe_closed_at_once_ends_quietly_with_0() {
     quiet_success("run --echo >&-", &closed_at_once(&["run", "--echo", &file]));
 }
 
+#[test]
+fn an_error_into_a_closed_stderr_keeps_its_exit_code() {
+    // `sessim --max-lifetime 300y 2>&1 | true`: the message cannot be read, the code can.
+    let mut child = exe()
+        .args(["--max-lifetime", "300y"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sessim starts");
+    drop(child.stderr.take());
+    let status = child.wait().expect("sessim ends");
+    assert_eq!(status.code(), Some(2), "a usage error, not a panic");
+}
+
 // ---------------------------------------------------------------------------------------
 // `replay --bless` killed at a random moment
 
