@@ -4,6 +4,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
+use crate::Error;
+use crate::command::MAX_LINE;
 use crate::printer::{Printer, Step};
 use crate::shell::Shell;
 
@@ -79,13 +81,18 @@ pub fn run(
     let mut failed = 0;
     for number in 1.. {
         bytes.clear();
-        match reader.read_until(b'\n', &mut bytes) {
-            Ok(0) => break,
-            Ok(_) => {}
+        // A line within the limit is kept whole, with its `\r\n`; a longer one is not kept.
+        let (consumed, length) = match read_line(&mut reader, &mut bytes, MAX_LINE + 2) {
+            Ok((0, _)) => break,
+            Ok(read) => read,
             Err(e) => {
                 let _ = writeln!(err, "{name}:{number}: error: cannot read: {e}");
                 return Ending::Unreadable;
             }
+        };
+        let too_long = consumed > bytes.len();
+        if too_long {
+            bytes.clear();
         }
         let Ok(line) = std::str::from_utf8(&bytes) else {
             let _ = writeln!(
@@ -107,11 +114,19 @@ pub fn run(
             }
             text.push('\n');
         }
-        let step = printer.execute(shell, line, &mut text);
+        let step = if too_long {
+            Err(Error::Usage(format!(
+                "the line is {length} bytes long; the limit is {MAX_LINE}"
+            )))
+        } else {
+            printer.execute(shell, line, &mut text)
+        };
         if let Err(e) = &step {
             failed += 1;
             let _ = writeln!(err, "{name}:{number}: error: {e}");
-            if flags.echo || printer.format == crate::options::Format::Json {
+            // `--echo` output stays a transcript: a line too long to echo is left out.
+            let echoed = flags.echo && !too_long;
+            if echoed || printer.format == crate::options::Format::Json {
                 printer.error(line, e, &mut text);
             }
         }
@@ -131,6 +146,46 @@ pub fn run(
         return write_failure(e, name, err);
     }
     Ending::Finished { failed }
+}
+
+/// Reads one line, keeping at most `keep` bytes of it in `bytes`, so that a line without
+/// end (`/dev/zero`) cannot exhaust memory. Returns the bytes consumed (0 at the end of the
+/// input) and the length of the line without its `\n` or `\r\n`.
+fn read_line(
+    reader: &mut impl BufRead,
+    bytes: &mut Vec<u8>,
+    keep: usize,
+) -> io::Result<(usize, usize)> {
+    let (mut consumed, mut last, mut before_last) = (0, 0u8, 0u8);
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let (n, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        bytes.extend_from_slice(&buf[..n.min(keep.saturating_sub(bytes.len()))]);
+        for &b in &buf[n.saturating_sub(2)..n] {
+            (before_last, last) = (last, b);
+        }
+        consumed += n;
+        reader.consume(n);
+        if done {
+            break;
+        }
+    }
+    let ending = match (before_last, last) {
+        (b'\r', b'\n') => 2,
+        (_, b'\n') => 1,
+        _ => 0,
+    };
+    Ok((consumed, consumed - ending))
 }
 
 fn write_failure(e: io::Error, name: &str, err: &mut impl Write) -> Ending {

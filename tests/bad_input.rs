@@ -681,6 +681,38 @@ fn a_binary_file_is_refused_at_its_first_line() {
 }
 
 #[test]
+fn a_line_of_1_mb_in_a_script_is_one_located_error() {
+    let dir = scratch("long-line");
+    let long = format!("set a k {}", "x".repeat(1 << 20));
+    let script = write(
+        &dir,
+        "long.sessim",
+        format!("new a\r\n{long}\r\nget a k\n{}\n", "y".repeat(65_537)).as_bytes(),
+    );
+    let out = sessim(&["run", &script], b"");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "a\n(nil)\n", "the store is unchanged");
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{script}:2: error: the line is 1048584 bytes long; the limit is 65536\n\
+             {script}:4: error: the line is 65537 bytes long; the limit is 65536\n"
+        )
+    );
+    // `--echo` leaves out what it cannot echo: its output still replays.
+    let out = sessim(&["run", "--echo", &script], b"");
+    let echoed = text(&out.stdout);
+    assert!(
+        !echoed.contains("xxxx"),
+        "{}",
+        &echoed[..200.min(echoed.len())]
+    );
+    let transcript = write(&dir, "echoed.sessim", echoed.as_bytes());
+    let replay = sessim(&["replay", &transcript], b"");
+    assert_eq!(replay.status.code(), Some(0), "{}", text(&replay.stdout));
+}
+
+#[test]
 fn malformed_transcripts_are_located_and_left_alone() {
     let dir = scratch("malformed");
     let early = write(&dir, "early.sessim", b"# fine\nhello\n> clock\n");

@@ -124,6 +124,41 @@ fn an_error_into_a_closed_stderr_keeps_its_exit_code() {
     assert_eq!(status.code(), Some(2), "a usage error, not a panic");
 }
 
+#[test]
+fn a_line_without_end_cannot_exhaust_memory() {
+    // 64 MiB of NUL bytes and no newline (think `sessim < /dev/zero`), read within 40 MiB of
+    // address space: a located error, and the script goes on.
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 40000; exec \"$0\"")
+        .arg(env!("CARGO_BIN_EXE_sessim"))
+        .env("SESSIM_HISTFILE", "")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sh starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        use std::io::Write;
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..64 {
+            if stdin.write_all(&zeros).is_err() {
+                return;
+            }
+        }
+        let _ = stdin.write_all(b"\nclock\n");
+    });
+    let out = child.wait_with_output().expect("sessim ends");
+    feeder.join().expect("fed");
+    assert_eq!(
+        text(&out.stderr),
+        "<stdin>:1: error: the line is 67108864 bytes long; the limit is 65536\n"
+    );
+    assert_eq!(text(&out.stdout), "2026-01-01T00:00:00Z\n");
+    assert_eq!(out.status.code(), Some(1));
+}
+
 // ---------------------------------------------------------------------------------------
 // `replay --bless` killed at a random moment
 
