@@ -438,3 +438,28 @@ fn the_repl_into_a_closed_pipe_ends_quietly_with_0() {
         );
     }
 }
+
+#[test]
+fn bless_through_a_symbolic_link_rewrites_its_target_and_keeps_the_link() {
+    let dir = scratch("symlink");
+    let target = dir.join("real.sessim");
+    std::fs::write(&target, "> clock\nwrong\n").expect("write");
+    let link = dir.join("link.sessim");
+    std::os::unix::fs::symlink("real.sessim", &link).expect("symlink");
+    let out = exe()
+        .args(["replay", "--bless", &link.display().to_string()])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink(),
+        "the link is kept"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("read"),
+        "> clock\n2026-01-01T00:00:00Z\n"
+    );
+}

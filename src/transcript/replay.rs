@@ -355,6 +355,9 @@ fn write_blessed(t: &Transcript, report: &FileReport) -> io::Result<()> {
 /// Replaces `path` with `bytes` so that it holds either its old or its new content, never
 /// a part.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    // Through a symbolic link, the file it points to is rewritten, and the link kept.
+    let real = fs::canonicalize(path);
+    let path = real.as_deref().unwrap_or(path);
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
