@@ -292,7 +292,10 @@ pub fn unknown_command(name: &str) -> Error {
     } else {
         "type `help` for the list of commands".to_owned()
     };
-    Error::Usage(format!("unknown command `{name}`; {hint}"))
+    Error::Usage(format!(
+        "unknown command `{}`; {hint}",
+        crate::error::shown(name)
+    ))
 }
 
 fn usage(spec: &CommandSpec, why: &str) -> Error {

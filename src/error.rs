@@ -5,26 +5,43 @@ use thiserror::Error;
 /// Result with sessim's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The user's text as an error message quotes it: whole when short, else its first 60
+/// characters and its length, so that one bad line gives one readable line.
+pub fn shown(text: &str) -> String {
+    const KEEP: usize = 60;
+    match text.char_indices().nth(KEEP) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+    }
+}
+
 /// Everything that can go wrong in sessim, as the user reads it after `error: `.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Error {
     /// The id names no stored session.
-    #[error("no session `{0}` (see `list` for the live ones)")]
+    #[error("no session `{}` (see `list` for the live ones)", shown(.0))]
     NoSuchSession(String),
     /// `new` was given an id that is already stored.
-    #[error("session `{0}` already exists (pick another id, or `new` with no id to generate one)")]
+    #[error(
+        "session `{}` already exists (pick another id, or `new` with no id to generate one)",
+        shown(.0)
+    )]
     SessionExists(String),
     /// Lazy expiry: the session was found expired on access and removed.
-    #[error("session `{0}` has expired; it is removed (lazy expiry)")]
+    #[error("session `{}` has expired; it is removed (lazy expiry)", shown(.0))]
     Expired(String),
     /// An id or key must not be empty.
     #[error("{0} must not be empty")]
     Empty(&'static str),
     /// `incr` met a value that is not an integer.
-    #[error("`{key}` holds `{value}`, which is not an integer; `incr` needs an integer value")]
+    #[error(
+        "`{}` holds `{}`, which is not an integer; `incr` needs an integer value",
+        shown(key),
+        shown(value)
+    )]
     NotAnInteger { key: String, value: String },
     /// `incr` would leave the range of a 64-bit integer.
-    #[error("`incr` would overflow `{key}` past the 64-bit integer range ({min}..={max})", min = i64::MIN, max = i64::MAX)]
+    #[error("`incr` would overflow `{}` past the 64-bit integer range ({min}..={max})", shown(key), min = i64::MIN, max = i64::MAX)]
     IncrOverflow { key: String },
     /// The virtual clock cannot move that far.
     #[error("the clock cannot go past {limit}; advance by less")]
@@ -44,4 +61,18 @@ pub enum Error {
     /// A line that does not parse as a command.
     #[error("{0}")]
     Usage(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_user_text_is_cut_in_messages() {
+        assert_eq!(shown("alice"), "alice");
+        let long = "é".repeat(100);
+        assert_eq!(shown(&long), format!("{}… (200 bytes)", "é".repeat(60)));
+        let message = Error::NoSuchSession("x".repeat(70_000)).to_string();
+        assert!(message.len() < 200, "{message}");
+    }
 }

@@ -100,7 +100,12 @@ pub fn duration_from_nanos(nanos: i128) -> Duration {
 /// whole numbers only: `1.5h` is refused in favour of `1h30m`).
 pub fn parse_duration(text: &str) -> Result<Duration> {
     let hint = "expected whole numbers with units, as in 90s, 30m, 1h30m or 500ms";
-    let invalid = |why: &str| Error::Invalid(format!("invalid duration `{text}`: {why}; {hint}"));
+    let invalid = |why: &str| {
+        Error::Invalid(format!(
+            "invalid duration `{}`: {why}; {hint}",
+            crate::error::shown(text)
+        ))
+    };
     if text.trim().is_empty() {
         return Err(Error::Invalid(format!("empty duration; {hint}")));
     }

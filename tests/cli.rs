@@ -304,3 +304,19 @@ fn record_writes_a_transcript_that_replays_green() {
             .contains("#! seed = 3\n")
     );
 }
+
+#[test]
+fn replay_names_a_missing_path_and_refuses_an_endless_file() {
+    let out = sessim(&["replay", "/nonexistent/t.sessim"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "/nonexistent/t.sessim: error: No such file or directory (os error 2)\n"
+    );
+    let out = sessim(&["replay", "/dev/zero"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "/dev/zero: error: larger than 64 MiB; a transcript must be smaller\n"
+    );
+}

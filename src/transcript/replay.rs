@@ -54,7 +54,7 @@ pub enum ReplayError {
 /// Replays one transcript file.
 pub fn replay_file(path: &Path) -> Result<(Transcript, FileReport), ReplayError> {
     let name = path.display().to_string();
-    let bytes = fs::read(path).map_err(|e| ReplayError::Read(name.clone(), e.to_string()))?;
+    let bytes = read_bounded(path).map_err(|e| ReplayError::Read(name.clone(), e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
             .iter()
@@ -206,8 +206,8 @@ pub fn replay_paths(
     let mut totals = Replay::default();
     let files = match collect(paths) {
         Ok(files) => files,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
+        Err(message) => {
+            writeln!(err, "{message}")?;
             totals.errors += 1;
             return Ok(totals);
         }
@@ -294,15 +294,35 @@ fn report_file(report: &FileReport, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Every transcript under `paths`: files as given, folders searched, sorted.
-fn collect(paths: &[PathBuf]) -> io::Result<Vec<PathBuf>> {
+/// The largest transcript read, in bytes: a bound, so that `replay /dev/zero` fails.
+const MAX_TRANSCRIPT: u64 = 64 << 20;
+
+/// Reads a whole file, refusing one larger than [`MAX_TRANSCRIPT`].
+fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    use io::Read as _;
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(MAX_TRANSCRIPT + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_TRANSCRIPT {
+        return Err(io::Error::other(format!(
+            "larger than {} MiB; a transcript must be smaller",
+            MAX_TRANSCRIPT >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Every transcript under `paths`: files as given, folders searched, sorted. An error reads
+/// `PATH: error: ...`.
+fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = fs::metadata(path)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let failed = |e: io::Error| format!("{}: error: {e}", path.display());
+        let meta = fs::metadata(path).map_err(failed)?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(path, &mut found)?;
+            walk(path, &mut found).map_err(failed)?;
             found.sort();
             files.extend(found);
         } else {
