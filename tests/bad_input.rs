@@ -2,11 +2,14 @@
 //! file gets one clear `error:` line (or `FILE:LINE: ...`), the right exit code, and leaves
 //! the store, the clock and the files exactly as they were.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
+
+use common::{scratch, sessim, state, text, write};
 
 use sessim::help::COMMANDS;
-use sessim::manager::{Config, Stats};
+use sessim::manager::Config;
 use sessim::options::Options;
 use sessim::provider::Flavour;
 use sessim::shell::Shell;
@@ -14,42 +17,6 @@ use sessim::time::Time;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-fn sessim(args: &[&str], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sessim"))
-        .args(args)
-        .env_remove("CI")
-        .env("SESSIM_HISTFILE", "")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sessim starts");
-    let mut input = child.stdin.take().expect("stdin");
-    // sessim may exit before reading its input (a usage error): a closed pipe is fine.
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().expect("sessim ends")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
-
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sessim-bad-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-fn write(dir: &Path, name: &str, content: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, content).expect("write file");
-    path.display().to_string()
-}
 
 /// Exactly one error line on stderr: `error: ...`, `FILE: error: ...` or
 /// `FILE:LINE: parse error: ...` (clap adds a hint after a blank line: that hint is allowed,
@@ -69,44 +36,6 @@ fn one_error_line(out: &Output) -> String {
         "one error line: {err:?}"
     );
     first
-}
-
-/// One stored session: id, last access, values in order.
-type Stored = (String, Time, Vec<(String, String)>);
-
-/// Everything an error must leave as it was.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct State {
-    now: Time,
-    sessions: Vec<Stored>,
-    stats: Stats,
-    config: Config,
-    next_gc: Option<Time>,
-    logged: u64,
-}
-
-fn state(shell: &Shell) -> State {
-    let m = shell.manager();
-    State {
-        now: shell.now(),
-        sessions: m
-            .provider()
-            .table()
-            .iter()
-            .map(|s| {
-                let values = s
-                    .values()
-                    .iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect();
-                (s.id().to_owned(), s.last_access(), values)
-            })
-            .collect(),
-        stats: *m.stats(),
-        config: m.config().clone(),
-        next_gc: m.next_gc(),
-        logged: m.log().len() as u64 + m.log().dropped(),
-    }
 }
 
 /// A store with two sessions, a few values, and time gone by.

@@ -1,44 +1,12 @@
 //! The binary end to end: `run` and stdin scripts, exit codes, located errors, `--echo`
 //! output that replays, JSON for every command, and a closed pipe.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn sessim(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sessim"))
-        .args(args)
-        .env_remove("CI")
-        .env("SESSIM_HISTFILE", "")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sessim starts");
-    let mut input = child.stdin.take().expect("stdin");
-    // sessim may exit before reading its input (a usage error): a closed pipe is fine.
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
-    child.wait_with_output().expect("sessim ends")
-}
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
-
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sessim-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-fn write(dir: &Path, name: &str, content: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, content).expect("write file");
-    path.display().to_string()
-}
+use common::{scratch, sessim, text, write};
 
 #[test]
 fn a_clean_script_exits_0() {
@@ -142,7 +110,7 @@ fn echo_output_replays_as_a_transcript() {
     let echoed = text(&out.stdout);
     assert!(echoed.starts_with("# a lesson\n> new alice\nalice\n> new\n"));
     assert!(echoed.contains("> get alice 名字\nerror: session `alice` has expired"));
-    let transcript = write(&dir, "lesson.sessim", &format!("#! seed = 7\n{echoed}"));
+    let transcript = write(&dir, "lesson.sessim", format!("#! seed = 7\n{echoed}"));
     let replay = sessim(&["replay", &transcript], "");
     assert_eq!(
         text(&replay.stdout),

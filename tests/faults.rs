@@ -3,31 +3,17 @@
 //! and a history file that cannot be used.
 #![cfg(unix)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::{ControlCode, Expect, Session};
 
-fn exe() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessim"));
-    cmd.env_remove("CI").env("SESSIM_HISTFILE", "");
-    cmd
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
-
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sessim-faults-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
+use common::{exe, scratch, text};
 
 // ---------------------------------------------------------------------------------------
 // A closed pipe

@@ -5,6 +5,8 @@
 //!
 //! 10,240 cases by default, each a sequence of lines; `PROPTEST_CASES` scales every test.
 
+mod common;
+
 use std::time::Duration;
 
 use proptest::prelude::*;
@@ -12,65 +14,24 @@ use proptest::test_runner::TestCaseError;
 
 use sessim::Error;
 use sessim::help::COMMANDS;
-use sessim::manager::{Config, Stats};
+use sessim::manager::Config;
 use sessim::options::{Format, Options};
 use sessim::printer::Printer;
 use sessim::provider::Flavour;
 use sessim::render::Style;
 use sessim::reply::Reply;
 use sessim::shell::Shell;
-use sessim::time::Time;
+
+use common::state;
 
 const JSON: Printer = Printer {
     format: Format::Json,
     style: Style::PLAIN,
 };
 
-/// One stored session: id, last access, values in order.
-type Stored = (String, Time, Vec<(String, String)>);
-
-/// Everything an error must leave as it was.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Snapshot {
-    now: Time,
-    /// Front to back: id, last access, values in order.
-    sessions: Vec<Stored>,
-    stats: Stats,
-    config: Config,
-    next_gc: Option<Time>,
-    /// Events ever logged: kept plus dropped.
-    logged: u64,
-    last_event: Option<String>,
-}
-
-fn snapshot(shell: &Shell) -> Snapshot {
-    let m = shell.manager();
-    Snapshot {
-        now: shell.now(),
-        sessions: m
-            .provider()
-            .table()
-            .iter()
-            .map(|s| {
-                let values = s
-                    .values()
-                    .iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect();
-                (s.id().to_owned(), s.last_access(), values)
-            })
-            .collect(),
-        stats: *m.stats(),
-        config: m.config().clone(),
-        next_gc: m.next_gc(),
-        logged: m.log().len() as u64 + m.log().dropped(),
-        last_event: m.log().iter().next_back().map(|e| format!("{e:?}")),
-    }
-}
-
 /// Runs one line and checks everything the issue promises about it.
 fn step(shell: &mut Shell, line: &str) -> Result<(), TestCaseError> {
-    let before = snapshot(shell);
+    let before = state(shell);
     let result = shell.execute(line);
     let invariants = shell.manager().provider().check_invariants();
     prop_assert!(invariants.is_ok(), "after {line:?}: {invariants:?}");
@@ -78,7 +39,7 @@ fn step(shell: &mut Shell, line: &str) -> Result<(), TestCaseError> {
     let mut json = String::new();
     match result {
         Ok(None) => {
-            prop_assert_eq!(&snapshot(shell), &before, "a blank line changed the store");
+            prop_assert_eq!(&state(shell), &before, "a blank line changed the store");
         }
         Ok(Some(outcome)) => {
             Printer::PLAIN.render(&outcome, shell, &mut text);
@@ -96,10 +57,10 @@ fn step(shell: &mut Shell, line: &str) -> Result<(), TestCaseError> {
                 prop_assert_eq!(expected.sessions.len() + 1, n, "{} was not stored", id);
                 expected.stats.reaped_expired += 1;
                 expected.logged += 1;
-                expected.last_event = snapshot(shell).last_event;
+                expected.last_event = state(shell).last_event;
             }
             prop_assert_eq!(
-                &snapshot(shell),
+                &state(shell),
                 &expected,
                 "{:?} failed ({}) yet changed the store",
                 line,

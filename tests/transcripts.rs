@@ -366,10 +366,9 @@ front → alice (idle 2h) → back
     assert_eq!(replay(&[path], false).totals.exit_code(false), 0);
 }
 
-/// Finding: when a differing block holds `...`, `--bless` lets `...` swallow the lines
-/// around the difference instead of keeping the wildcard lines that still match.
+/// When a differing block holds `...`, `--bless` keeps the lines around the difference
+/// that still match, instead of letting `...` swallow them.
 #[test]
-
 fn bless_keeps_matching_lines_next_to_three_dots() {
     let scratch = Scratch::new("bless-dots");
     let text = "\
@@ -534,17 +533,16 @@ fn parse_error(name: &str, file: &str, text: &[u8]) -> (PathBuf, Run) {
     (path, run)
 }
 
+/// Asserts that the run reported `FILE:LINE: parse error: ` followed by `message`.
+fn names_line(path: &Path, run: &Run, line: usize, message: &str) {
+    let want = format!("{}:{line}: parse error: {message}", path.display());
+    assert!(run.err.contains(&want), "want {want:?}\n{}", run.report());
+}
+
 #[test]
 fn output_before_the_first_command_is_a_parse_error() {
     let (path, run) = parse_error("early", "early.sessim", b"# lesson\nhello\n> clock\n");
-    assert!(
-        run.err.contains(&format!(
-            "{}:2: parse error: output before the first command",
-            path.display()
-        )),
-        "{}",
-        run.report()
-    );
+    names_line(&path, &run, 2, "output before the first command");
 }
 
 #[test]
@@ -554,14 +552,7 @@ fn an_unknown_directive_is_a_parse_error() {
         "directive.sessim",
         b"# lesson\n#! seed = 1\n#! colour = red\n> clock\n",
     );
-    assert!(
-        run.err.contains(&format!(
-            "{}:3: parse error: unknown directive `colour`",
-            path.display()
-        )),
-        "{}",
-        run.report()
-    );
+    names_line(&path, &run, 3, "unknown directive `colour`");
 }
 
 #[test]
@@ -571,40 +562,24 @@ fn a_directive_after_the_first_command_is_a_parse_error() {
         "late.sessim",
         b"> clock\n2026-01-01T00:00:00Z\n#! seed = 1\n",
     );
-    assert!(
-        run.err
-            .contains(&format!("{}:3: parse error: ", path.display())),
-        "{}",
-        run.report()
-    );
+    names_line(&path, &run, 3, "");
 }
 
 #[test]
 fn an_invalid_directive_value_is_a_parse_error() {
     let (path, run) = parse_error("value", "value.sessim", b"#! provider = paper\n> clock\n");
-    assert!(
-        run.err
-            .contains(&format!("{}:1: parse error: ", path.display())),
-        "{}",
-        run.report()
-    );
+    names_line(&path, &run, 1, "");
 }
 
-/// Finding: an invalid directive value is reported at the first directive's line.
+/// An invalid directive value is reported at its own line, not the first directive's.
 #[test]
-
 fn an_invalid_directive_value_names_its_own_line() {
     let (path, run) = parse_error(
         "value-line",
         "value-line.sessim",
         b"# lesson\n#! seed = 1\n#! max-lifetime = 1x\n> clock\n",
     );
-    assert!(
-        run.err
-            .contains(&format!("{}:3: parse error: ", path.display())),
-        "{}",
-        run.report()
-    );
+    names_line(&path, &run, 3, "");
 }
 
 #[test]
@@ -614,12 +589,7 @@ fn an_unclosed_markdown_fence_is_a_parse_error_at_its_opening() {
         "fence.md",
         b"# Lesson\n\nSome prose.\n\n```sessim\n> clock\n2026-01-01T00:00:00Z\n",
     );
-    assert!(
-        run.err
-            .contains(&format!("{}:5: parse error: unclosed", path.display())),
-        "{}",
-        run.report()
-    );
+    names_line(&path, &run, 5, "unclosed");
 }
 
 #[test]
@@ -629,12 +599,7 @@ fn non_utf8_bytes_are_a_parse_error_at_their_line() {
         "bytes.sessim",
         b"> clock\n2026-01-01T00:00:00Z\n> new caf\xe9\n",
     );
-    assert!(
-        run.err
-            .contains(&format!("{}:3: parse error: ", path.display())),
-        "{}",
-        run.report()
-    );
+    names_line(&path, &run, 3, "");
     assert!(run.err.contains("UTF-8"), "{}", run.report());
 }
 

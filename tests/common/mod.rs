@@ -1,0 +1,102 @@
+//! Helpers the integration tests share: running the binary, scratch folders, and a snapshot
+//! of everything a failed command must leave as it was.
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use sessim::manager::{Config, Stats};
+use sessim::shell::Shell;
+use sessim::time::Time;
+
+/// The sessim binary, with no history file and `CI` unset.
+pub fn exe() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessim"));
+    cmd.env_remove("CI").env("SESSIM_HISTFILE", "");
+    cmd
+}
+
+/// Runs sessim with `args`, feeding it `stdin`, and waits for it.
+pub fn sessim(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
+    let mut child = exe()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sessim starts");
+    let mut input = child.stdin.take().expect("stdin");
+    // sessim may exit before reading its input (a usage error): a closed pipe is fine.
+    let _ = input.write_all(stdin.as_ref());
+    drop(input);
+    child.wait_with_output().expect("sessim ends")
+}
+
+/// Output as text; sessim only writes UTF-8.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
+
+/// A fresh scratch folder for one test, named after the test binary and `name`.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "sessim-{}-{name}-{}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Writes `content` to `dir/name` and returns the path as text.
+pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write file");
+    path.display().to_string()
+}
+
+/// One stored session: id, last access, values in order.
+pub type Stored = (String, Time, Vec<(String, String)>);
+
+/// Everything a failed command must leave as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    pub now: Time,
+    /// Front to back.
+    pub sessions: Vec<Stored>,
+    pub stats: Stats,
+    pub config: Config,
+    pub next_gc: Option<Time>,
+    /// Events ever logged: kept plus dropped.
+    pub logged: u64,
+    pub last_event: Option<String>,
+}
+
+/// The state of `shell` now.
+pub fn state(shell: &Shell) -> State {
+    let m = shell.manager();
+    State {
+        now: shell.now(),
+        sessions: m
+            .provider()
+            .table()
+            .iter()
+            .map(|s| {
+                let values = s
+                    .values()
+                    .iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect();
+                (s.id().to_owned(), s.last_access(), values)
+            })
+            .collect(),
+        stats: *m.stats(),
+        config: m.config().clone(),
+        next_gc: m.next_gc(),
+        logged: m.log().len() as u64 + m.log().dropped(),
+        last_event: m.log().iter().next_back().map(|e| format!("{e:?}")),
+    }
+}
