@@ -39,13 +39,24 @@ pub enum Error {
         shown(key),
         shown(value)
     )]
-    NotAnInteger { key: String, value: String },
+    NotAnInteger {
+        /// The key.
+        key: String,
+        /// What it holds.
+        value: String,
+    },
     /// `incr` would leave the range of a 64-bit integer.
     #[error("`incr` would overflow `{}` past the 64-bit integer range ({min}..={max})", shown(key), min = i64::MIN, max = i64::MAX)]
-    IncrOverflow { key: String },
+    IncrOverflow {
+        /// The key.
+        key: String,
+    },
     /// The virtual clock cannot move that far.
     #[error("the clock cannot go past {limit}; advance by less")]
-    ClockOverflow { limit: String },
+    ClockOverflow {
+        /// The last instant the clock can show.
+        limit: String,
+    },
     /// `advance-clock` under `--clock system`.
     #[error("the clock is the system clock; `advance-clock` needs `--clock virtual`")]
     SystemClock,

@@ -45,10 +45,15 @@ impl Reason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Activity {
+    /// The store's `Set`.
     Set,
+    /// The store's `Get`.
     Get,
+    /// The store's `Delete`.
     Del,
+    /// The `countnum` counter.
     Incr,
+    /// `SessionUpdate`.
     Touch,
 }
 
