@@ -322,6 +322,7 @@ fn works_and_leaves(s: &mut expectrl::session::OsSession) -> String {
     s.expect(PROMPT).expect("prompt");
     s.send_line("new a").expect("send");
     s.expect("\na\r").expect("the command ran");
+    s.expect(PROMPT).unwrap();
     s.send(ControlCode::EndOfTransmission).expect("Ctrl-D");
     let rest = s.expect(expectrl::Eof).expect("end");
     match s.get_process().wait().expect("wait") {
@@ -375,6 +376,7 @@ fn a_history_file_that_vanishes_during_the_session_warns_at_exit() {
     std::fs::create_dir(&path).expect("a folder in its place");
     s.send_line("new a").expect("send");
     s.expect("\na\r").expect("the command ran");
+    s.expect(PROMPT).unwrap();
     s.send(ControlCode::EndOfTransmission).expect("Ctrl-D");
     let rest = s.expect(expectrl::Eof).expect("end");
     let rest = String::from_utf8_lossy(rest.as_bytes());

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::{ControlCode, Expect, Session};
@@ -22,10 +22,17 @@ fn start(histfile: &Path) -> expectrl::session::OsSession {
     session
 }
 
+/// Waits (at most 20 s, never forever) for sessim to exit, and checks it exited with 0.
 fn exits_zero(session: &expectrl::session::OsSession) {
-    match session.get_process().wait().expect("wait for sessim") {
-        WaitStatus::Exited(_, code) => assert_eq!(code, 0, "exit code"),
-        other => panic!("sessim did not exit normally: {other:?}"),
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        match session.get_process().status().expect("status of sessim") {
+            WaitStatus::Exited(_, code) => return assert_eq!(code, 0, "exit code"),
+            WaitStatus::StillAlive if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => panic!("sessim did not exit normally in time: {other:?}"),
+        }
     }
 }
 
@@ -59,6 +66,8 @@ fn tab_completes_commands_and_ids_and_errors_keep_the_prompt() {
     s.send_line("colour").unwrap();
     s.expect("\nblue\r").unwrap();
 
+    s.expect(PROMPT).unwrap();
+
     s.send(ControlCode::EndOfTransmission).unwrap();
     exits_zero(&s);
 }
@@ -69,6 +78,7 @@ fn history_survives_a_restart() {
     let mut s = start(&hist);
     s.send_line("new remembered").unwrap();
     s.expect("\nremembered\r").unwrap();
+    s.expect(PROMPT).unwrap();
     s.send_line("quit").unwrap();
     exits_zero(&s);
     let saved = std::fs::read_to_string(&hist).expect("history file written");
@@ -83,6 +93,7 @@ fn history_survives_a_restart() {
     s.expect("\nremembered\r").unwrap();
     s.send_line("list").unwrap();
     s.expect("┆ remembered ┆").unwrap();
+    s.expect(PROMPT).unwrap();
     s.send(ControlCode::EndOfTransmission).unwrap();
     exits_zero(&s);
 }
@@ -100,6 +111,7 @@ fn an_unwritable_history_file_warns_once_and_the_repl_works() {
     s.expect(PROMPT).unwrap();
     s.send_line("new a").unwrap();
     s.expect("\na\r").unwrap();
+    s.expect(PROMPT).unwrap();
     s.send(ControlCode::EndOfTransmission).unwrap();
     let rest = s.expect(expectrl::Eof).unwrap();
     let rest = String::from_utf8_lossy(rest.as_bytes());
