@@ -29,18 +29,31 @@ const MAX_LIFETIME: Duration = Duration::from_secs(3600);
 /// What a run measured and counted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Results {
+    /// Time of phase `create`.
     pub create: Duration,
+    /// Sessions stored after it.
     pub live_after_create: usize,
+    /// Time of phase `mixed`.
     pub mixed: Duration,
+    /// Operations of each kind in `mixed`.
     pub gets: u64,
+    /// See `gets`.
     pub sets: u64,
+    /// See `gets`.
     pub touches: u64,
+    /// `get uid` calls that found nothing.
     pub get_nil: u64,
+    /// The sum of the `uid` values read.
     pub get_sum: i64,
+    /// Time of phase `gc`.
     pub gc: Duration,
+    /// Sessions the GC removed.
     pub removed: u64,
+    /// Sessions left after it.
     pub remaining: usize,
+    /// The list's length, walked for the digest.
     pub list_len: usize,
+    /// The digest of the final list.
     pub digest: u64,
 }
 

@@ -16,6 +16,7 @@ use crate::time::{DEFAULT_START, Time, parse_duration};
 /// Golang", chapter 6, on a virtual clock.
 #[derive(Debug, Parser)]
 #[command(name = "sessim", version, about, max_term_width = 100)]
+#[allow(missing_docs)] // clap would show field docs as help text.
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -104,25 +105,33 @@ pub struct GlobalArgs {
     pub color: ColorArg,
 }
 
+/// `--provider`; the values are the flavours of [`Flavour`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
 pub enum ProviderArg {
     Memory,
     Book,
 }
 
+/// `--clock`; the values are those of [`ClockKind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
 pub enum ClockArg {
     Virtual,
     System,
 }
 
+/// `--format`; the values are those of [`Format`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
 pub enum FormatArg {
     Text,
     Json,
 }
 
+/// `--color`: `auto` colours at a terminal unless `NO_COLOR` is set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
 pub enum ColorArg {
     Auto,
     Always,

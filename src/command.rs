@@ -33,6 +33,7 @@ impl Limit {
 
 /// A setting `config` shows; the first four can be changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // Each variant is the setting that `name` and `meaning` describe.
 pub enum Setting {
     MaxLifetime,
     GcInterval,
@@ -118,48 +119,56 @@ impl Setting {
     }
 }
 
-/// One parsed command line.
+/// One parsed command line; `help COMMAND` tells what each does. Ids are never empty.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)] // The fields are the arguments named in each command's synopsis.
 pub enum Command {
+    /// `new [SID]`
     New(Option<String>),
+    /// `read SID`
     Read(String),
+    /// `set SID KEY VALUE`
     Set {
         id: String,
         key: String,
         value: String,
     },
-    Get {
-        id: String,
-        key: String,
-    },
-    Del {
-        id: String,
-        key: String,
-    },
-    Incr {
-        id: String,
-        key: String,
-        by: i64,
-    },
+    /// `get SID KEY`
+    Get { id: String, key: String },
+    /// `del SID KEY`
+    Del { id: String, key: String },
+    /// `incr SID KEY [BY]`, BY 1 when not given.
+    Incr { id: String, key: String, by: i64 },
+    /// `touch SID`
     Touch(String),
+    /// `destroy SID`
     Destroy(String),
+    /// `show SID`
     Show(String),
+    /// `list [--limit N | --all]`
     List(Limit),
+    /// `lru [--limit N | --all]`
     Lru(Limit),
+    /// `timeline [--limit N | --all]`
     Timeline(Limit),
+    /// `gc`
     Gc,
+    /// `advance-clock DURATION`
     AdvanceClock(Duration),
+    /// `clock`
     Clock,
+    /// `config [NAME [VALUE]]`
     Config {
         setting: Option<Setting>,
         value: Option<String>,
     },
+    /// `stats`
     Stats,
-    Log {
-        id: Option<String>,
-        limit: Limit,
-    },
+    /// `log [SID] [--limit N | --all]`
+    Log { id: Option<String>, limit: Limit },
+    /// `help [TOPIC]`
     Help(Option<String>),
+    /// `quit` or `exit`
     Quit,
 }
 
