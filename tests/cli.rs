@@ -3,10 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
-use common::{scratch, sessim, text, write};
+use common::{head_1, scratch, sessim, text, write};
 
 #[test]
 fn a_clean_script_exits_0() {
@@ -219,19 +216,9 @@ fn a_closed_pipe_ends_quietly_with_0() {
     let dir = scratch("pipe");
     let script: String = (0..200_000).map(|i| format!("new s{i}\n")).collect();
     let file = write(&dir, "big.sessim", &script);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sessim"))
-        .args(["run", &file])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sessim starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut first)
-        .expect("one line");
+    // The reader leaves after one line: the next write meets a closed pipe.
+    let (first, out) = head_1(&["run", &file]);
     assert_eq!(first, "s0\n");
-    // The reader is gone now: the next write meets a closed pipe.
-    let out = child.wait_with_output().expect("sessim ends");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(text(&out.stderr), "");
 }

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -13,27 +12,10 @@ use std::time::{Duration, Instant};
 use expectrl::process::unix::WaitStatus;
 use expectrl::{ControlCode, Expect, Session};
 
-use common::{exe, scratch, text};
+use common::{exe, head_1, scratch, text};
 
 // ---------------------------------------------------------------------------------------
 // A closed pipe
-
-/// Runs sessim with `args`, reads one line of its output and closes the pipe, as
-/// `sessim ... | head -1` does. Returns the line and how sessim ended.
-fn head_1(args: &[&str]) -> (String, Output) {
-    let mut child = exe()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sessim starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut first)
-        .expect("one line");
-    (first, child.wait_with_output().expect("sessim ends"))
-}
 
 /// Runs sessim with its output pipe closed before it writes anything.
 fn closed_at_once(args: &[&str]) -> Output {

@@ -3,7 +3,7 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -32,6 +32,23 @@ pub fn sessim(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
     let _ = input.write_all(stdin.as_ref());
     drop(input);
     child.wait_with_output().expect("sessim ends")
+}
+
+/// Runs sessim with `args`, reads one line of its output and closes the pipe, as
+/// `sessim ... | head -1` does. Returns the line and how sessim ended.
+pub fn head_1(args: &[&str]) -> (String, Output) {
+    let mut child = exe()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sessim starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("one line");
+    (first, child.wait_with_output().expect("sessim ends"))
 }
 
 /// Output as text; sessim only writes UTF-8.
