@@ -140,27 +140,21 @@ impl Stats {
 }
 
 /// One GC run that was reported: every manual run, and each timer run that reaped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// The sessions it reaped are its `Removed(Gc)` events, which [`Manager::reaped`] returns
+/// while the run belongs to the last operation: a run is a few words, however much it
+/// reaped, so collecting a million sessions copies none of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GcRun {
     /// When it ran.
     pub at: Time,
     /// Whether the timer fired it (rather than `gc`).
     pub auto: bool,
     /// What it scanned and reaped.
-    #[serde(flatten)]
     pub report: GcReport,
-    /// The sessions it reaped, in the order it reaped them.
-    #[serde(rename = "sessions")]
-    pub reaped: Vec<Reaped>,
-}
-
-/// A session a GC run removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Reaped {
-    /// Its id.
-    pub id: CompactString,
-    /// Its last access.
-    pub last_access: Time,
+    /// The operation it belongs to, and where its events start in that operation's.
+    operation: u64,
+    first_event: usize,
 }
 
 /// The session manager.
@@ -226,6 +220,17 @@ impl Manager {
         &self.runs
     }
 
+    /// The events of the sessions `run` reaped, in the order it reaped them; empty if `run`
+    /// is not from the last operation, whose events are gone.
+    pub fn reaped(&self, run: &GcRun) -> &[Event] {
+        let reaped = usize::try_from(run.report.reaped).unwrap_or(usize::MAX);
+        let events = run.first_event..run.first_event.saturating_add(reaped);
+        match self.events.get(events) {
+            Some(events) if run.operation == self.ops => events,
+            _ => &[],
+        }
+    }
+
     /// How many operations have started: [`Manager::events`] belongs to the latest.
     pub fn operations(&self) -> u64 {
         self.ops
@@ -246,16 +251,18 @@ impl Manager {
 
     /// `SessionInit`: creates a session with `id`, or with a generated id, after evicting
     /// the least recently used sessions if the store is at capacity. Returns the id.
-    pub fn create(&mut self, id: Option<&str>, now: Time) -> Result<String> {
+    pub fn create(&mut self, id: Option<&str>, now: Time) -> Result<CompactString> {
         self.operation(now, |m| {
             let id = match id {
-                Some(id) => {
-                    m.check_new_id(id)?;
-                    id.to_owned()
-                }
-                None => m.fresh_id()?,
+                Some(id) => CompactString::from(id),
+                None => m.fresh_id()?.into(),
             };
-            m.make_room(now);
+            // The provider refuses a bad or taken id, but only after room was made: so check
+            // first when making room would evict.
+            if m.at_capacity() {
+                m.check_new_id(&id)?;
+                m.make_room(now);
+            }
             let cx = m.ctx(now);
             m.provider.init(&id, cx, &mut m.events).map(|()| id)
         })
@@ -334,13 +341,7 @@ impl Manager {
 
     /// `SessionGC(maxlifetime)` by hand, now. Returns the run, also in [`Manager::runs`].
     pub fn gc(&mut self, now: Time) -> GcRun {
-        self.operation(now, |m| m.run_gc(now, false));
-        self.runs.last().cloned().unwrap_or(GcRun {
-            at: now,
-            auto: false,
-            report: GcReport::default(),
-            reaped: Vec::new(),
-        })
+        self.operation(now, |m| m.run_gc(now, false))
     }
 
     /// Fires the timer runs due by `now`, as after the clock moved to `now`.
@@ -420,6 +421,12 @@ impl Manager {
         }
     }
 
+    fn at_capacity(&self) -> bool {
+        self.config
+            .capacity
+            .is_some_and(|cap| self.provider.len() >= cap)
+    }
+
     fn make_room(&mut self, now: Time) {
         if let Some(cap) = self.config.capacity {
             while self.provider.len() >= cap {
@@ -483,25 +490,21 @@ impl Manager {
         }
     }
 
-    fn run_gc(&mut self, at: Time, auto: bool) {
-        let start = self.events.len();
+    fn run_gc(&mut self, at: Time, auto: bool) -> GcRun {
+        let first_event = self.events.len();
         let report = self.provider.gc(self.ctx(at), &mut self.events);
         self.stats.gc_runs = self.stats.gc_runs.saturating_add(1);
         self.stats.gc_scanned = self.stats.gc_scanned.saturating_add(report.scanned);
+        let run = GcRun {
+            at,
+            auto,
+            report,
+            operation: self.ops,
+            first_event,
+        };
         if report.reaped > 0 || !auto {
-            let reaped = self.events[start..]
-                .iter()
-                .map(|e| Reaped {
-                    id: e.id.clone(),
-                    last_access: e.last_access,
-                })
-                .collect();
-            self.runs.push(GcRun {
-                at,
-                auto,
-                report,
-                reaped,
-            });
+            self.runs.push(run);
         }
+        run
     }
 }

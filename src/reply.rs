@@ -6,7 +6,10 @@ use serde::{Serialize, Serializer};
 
 use crate::command::Setting;
 use crate::event::Event;
-use crate::manager::{GcRun, Stats};
+use compact_str::CompactString;
+
+use crate::manager::{GcRun, Manager, Stats};
+use crate::provider::GcReport;
 use crate::provider::ReadOutcome;
 use crate::time::{Span, Time};
 
@@ -34,6 +37,43 @@ pub struct SessionRow {
     pub expires: Time,
     pub expired: bool,
     pub keys: usize,
+}
+
+/// A GC run with the sessions it reaped, for `gc` and the timer-run lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunView {
+    pub at: Time,
+    pub auto: bool,
+    #[serde(flatten)]
+    pub report: GcReport,
+    #[serde(rename = "sessions")]
+    pub reaped: Vec<Reaped>,
+}
+
+/// A session a GC run removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reaped {
+    pub id: CompactString,
+    pub last_access: Time,
+}
+
+impl RunView {
+    /// `run`, a run of `m`'s last operation, with its sessions.
+    pub fn new(m: &Manager, run: &GcRun) -> RunView {
+        RunView {
+            at: run.at,
+            auto: run.auto,
+            report: run.report,
+            reaped: m
+                .reaped(run)
+                .iter()
+                .map(|e| Reaped {
+                    id: e.id.clone(),
+                    last_access: e.last_access,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One session with its values, for `show`.
@@ -164,7 +204,7 @@ pub enum Reply {
     List(Listing),
     Lru(Listing),
     Timeline(Timeline),
-    Gc(GcRun),
+    Gc(RunView),
     Clock {
         now: Time,
     },
@@ -189,7 +229,7 @@ pub struct Outcome {
     #[serde(flatten)]
     pub reply: Reply,
     /// Timer runs that reaped, fired by this command.
-    pub runs: Vec<GcRun>,
+    pub runs: Vec<RunView>,
     /// Every event this command caused, in order.
     pub events: Vec<Event>,
 }

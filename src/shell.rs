@@ -8,8 +8,8 @@ use crate::manager::{Manager, capacity_error};
 use crate::options::{ClockKind, Options};
 use crate::provider::{Ctx, Flavour, Session};
 use crate::reply::{
-    ConfigView, KeyValue, Listing, LogView, Outcome, Reply, SessionDetail, SessionRow, StatsView,
-    Timeline,
+    ConfigView, KeyValue, Listing, LogView, Outcome, Reply, RunView, SessionDetail, SessionRow,
+    StatsView, Timeline,
 };
 use crate::time::{Time, parse_duration};
 use crate::{Error, Result};
@@ -96,11 +96,11 @@ impl Shell {
             command: name,
             reply,
             runs: if fresh {
-                self.manager
-                    .runs()
+                let m = &self.manager;
+                m.runs()
                     .iter()
                     .filter(|r| r.auto)
-                    .cloned()
+                    .map(|r| RunView::new(m, r))
                     .collect()
             } else {
                 Vec::new()
@@ -118,7 +118,7 @@ impl Shell {
         let m = &mut self.manager;
         Ok(match cmd {
             Command::New(id) => Reply::Created {
-                id: m.create(id.as_deref(), now)?,
+                id: m.create(id.as_deref(), now)?.into(),
             },
             Command::Read(id) => {
                 let outcome = m.read(&id, now)?;
@@ -170,7 +170,10 @@ impl Shell {
                 next_gc: self.manager.next_gc(),
                 listing: self.listing(limit),
             }),
-            Command::Gc => Reply::Gc(m.gc(now)),
+            Command::Gc => {
+                let run = m.gc(now);
+                Reply::Gc(RunView::new(m, &run))
+            }
             Command::AdvanceClock(d) => {
                 let now = self.clock.advance(d)?;
                 self.manager.advance_to(now);

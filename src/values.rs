@@ -69,10 +69,7 @@ impl Values {
                 self.0.bytes_mut()[e.value].copy_from_slice(value.as_bytes());
             }
             Some(e) => self.splice(e.record, Some((key, value))),
-            None => {
-                let end = self.0.bytes().len();
-                self.splice(end..end, Some((key, value)));
-            }
+            None => self.append(key, value),
         }
     }
 
@@ -112,21 +109,34 @@ impl Values {
         std::str::from_utf8(&self.0.bytes()[range]).unwrap_or_default()
     }
 
+    /// Adds a record for a new key at the end: in place while it still fits inline, as the
+    /// first few keys of a session do.
+    fn append(&mut self, key: &str, value: &str) {
+        if let Repr::Inline { len, buf } = &mut self.0 {
+            let start = usize::from(*len);
+            let end = start + record_len(key, value);
+            if end <= INLINE {
+                let mut at = start;
+                write_record(key, value, &mut |bytes| {
+                    buf[at..at + bytes.len()].copy_from_slice(bytes);
+                    at += bytes.len();
+                });
+                *len = end as u8;
+                return;
+            }
+        }
+        let end = self.0.bytes().len();
+        self.splice(end..end, Some((key, value)));
+    }
+
     /// Replaces the bytes in `range` with the record for `pair` (or nothing).
     fn splice(&mut self, range: Range<usize>, pair: Option<(&str, &str)>) {
         let old = self.0.bytes();
-        let record_len = pair.map_or(0, |(k, v)| {
-            len_of_len(k.len()) + k.len() + len_of_len(v.len()) + v.len()
-        });
-        let new_len = old.len() - range.len() + record_len;
+        let new_len = old.len() - range.len() + pair.map_or(0, |(k, v)| record_len(k, v));
         let fill = |out: &mut dyn FnMut(&[u8])| {
             out(&old[..range.start]);
             if let Some((key, value)) = pair {
-                for part in [key, value] {
-                    let mut len = [0; 10];
-                    out(encode_len(&mut len, part.len()));
-                    out(part.as_bytes());
-                }
+                write_record(key, value, out);
             }
             out(&old[range.end..]);
         };
@@ -211,6 +221,20 @@ fn encode_len(buf: &mut [u8; 10], mut len: usize) -> &[u8] {
     }
     buf[n] = len as u8;
     &buf[..=n]
+}
+
+/// Hands `out` the bytes of the record `key = value`, in order.
+fn write_record(key: &str, value: &str, out: &mut dyn FnMut(&[u8])) {
+    for part in [key, value] {
+        let mut len = [0; 10];
+        out(encode_len(&mut len, part.len()));
+        out(part.as_bytes());
+    }
+}
+
+/// The size of the record `key = value`.
+fn record_len(key: &str, value: &str) -> usize {
+    len_of_len(key.len()) + key.len() + len_of_len(value.len()) + value.len()
 }
 
 /// The number of bytes of `len` as LEB128.

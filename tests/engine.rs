@@ -86,8 +86,9 @@ fn config(max_lifetime: Duration, auto_gc: bool) -> Config {
     }
 }
 
-fn reaped(run: &GcRun) -> Vec<&str> {
-    run.reaped.iter().map(|r| r.id.as_str()).collect()
+/// The ids `run`, a run of `m`'s last operation, reaped.
+fn reaped<'a>(m: &'a Manager, run: &GcRun) -> Vec<&'a str> {
+    m.reaped(run).iter().map(|e| e.id.as_str()).collect()
 }
 
 fn event(at: Time, id: &str, last_access: Time, kind: EventKind) -> Event {
@@ -119,14 +120,14 @@ fn b1_book_gc_stops_at_a_fresh_session_at_the_back() {
                 // PushBack put `b` at the back; it is live, so GC stops there at once.
                 assert_eq!(s.ids(), ["a", "b"]);
                 assert_eq!(run.report, report(1, 0));
-                assert!(run.reaped.is_empty());
+                assert!(s.m.reaped(&run).is_empty());
                 assert!(s.is_expired("a"), "`a` is expired yet survives the run");
                 assert_eq!(s.expired_count(), 1);
             }
             Flavour::Memory => {
                 assert_eq!(s.ids(), ["b"]);
                 assert_eq!(run.report, report(2, 1));
-                assert_eq!(reaped(&run), ["a"]);
+                assert_eq!(reaped(&s.m, &run), ["a"]);
                 assert_eq!(
                     s.m.events(),
                     [event(
@@ -161,9 +162,13 @@ fn memory_expiry_is_exact_to_the_nanosecond() {
     assert_eq!(s.expired_count(), 2);
     assert_eq!(s.m.touch("c", s.now), Err(Error::Expired("c".into())));
     let run = s.gc();
-    assert_eq!(reaped(&run), ["b"]);
+    assert_eq!(reaped(&s.m, &run), ["b"]);
     assert_eq!(run.report, report(2, 1));
     assert_eq!(s.ids(), ["a"]);
+
+    // The run's sessions are its operation's events: the next operation forgets them.
+    s.create("d");
+    assert!(s.m.reaped(&run).is_empty(), "a stale run names nobody");
 }
 
 #[test]
@@ -192,7 +197,7 @@ fn book_expiry_counts_whole_seconds_with_a_strict_less_than() {
     s.jump_to(at(3_601_000_000_000));
     assert!(s.is_expired("a"));
     let run = s.gc();
-    assert_eq!(reaped(&run), ["a"]);
+    assert_eq!(reaped(&s.m, &run), ["a"]);
     assert_eq!(run.report, report(1, 1));
     assert!(s.ids().is_empty());
 }
@@ -315,7 +320,7 @@ fn auto_gc_runs_every_interval_and_dates_each_reap() {
                 // Each session is reaped by the first run after it expires.
                 let at: Vec<Time> = runs.iter().map(|r| r.at).collect();
                 assert_eq!(at, [hours(4), hours(5), hours(6)]);
-                let ids: Vec<Vec<&str>> = runs.iter().map(reaped).collect();
+                let ids: Vec<Vec<&str>> = runs.iter().map(|r| reaped(&s.m, r)).collect();
                 assert_eq!(ids, [["a"], ["b"], ["c"]]);
                 let reports: Vec<GcReport> = runs.iter().map(|r| r.report).collect();
                 assert_eq!(reports, [report(2, 1), report(2, 1), report(1, 1)]);
@@ -327,14 +332,14 @@ fn auto_gc_runs_every_interval_and_dates_each_reap() {
                         (hours(6), "c", gc)
                     ]
                 );
-                assert_eq!(runs[0].reaped[0].last_access, half_past(0));
+                assert_eq!(s.m.reaped(&runs[0])[0].last_access, half_past(0));
             }
             Flavour::Book => {
                 // B1: the newest session sits at the back and holds the others up until
                 // it expires too; then one run takes all three.
                 assert_eq!(runs.len(), 1);
                 assert_eq!(runs[0].at, hours(6));
-                assert_eq!(reaped(&runs[0]), ["c", "b", "a"]);
+                assert_eq!(reaped(&s.m, &runs[0]), ["c", "b", "a"]);
                 assert_eq!(runs[0].report, report(3, 3));
                 assert_eq!(
                     events,
@@ -382,7 +387,7 @@ fn quiet_auto_gc_runs_cost_nothing_even_by_the_trillion() {
         let runs = s.m.runs();
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].at, DEFAULT_START.plus(reaped_at).unwrap());
-        assert_eq!(reaped(&runs[0]), ["a"]);
+        assert_eq!(reaped(&s.m, &runs[0]), ["a"]);
         assert_eq!(
             s.m.next_gc(),
             Some(s.now.plus(Duration::from_millis(1)).unwrap())
@@ -492,7 +497,7 @@ fn gc_cost_is_the_reaped_count_plus_one_not_the_list_size() {
 
         let run = s.gc();
         assert_eq!(run.report, report(6, 5), "five reaped, one live looked at");
-        assert_eq!(reaped(&run), back);
+        assert_eq!(reaped(&s.m, &run), back);
         assert_eq!(s.m.provider().len(), 9_995);
         assert_eq!(s.gc().report, report(1, 0));
         assert_eq!(s.m.stats().gc_scanned, 7);
@@ -643,7 +648,7 @@ fn settings_change_only_after_the_runs_already_due() {
         s.m.set_max_lifetime(10 * HOUR, s.now).unwrap();
         let runs = s.m.runs();
         assert_eq!(runs.len(), 1);
-        assert_eq!((runs[0].at, reaped(&runs[0])), (hours(2), vec!["a"]));
+        assert_eq!((runs[0].at, reaped(&s.m, &runs[0])), (hours(2), vec!["a"]));
         assert_eq!(s.m.stats().gc_runs, 4, "0h, 1h, 2h and 3h");
 
         // Changing the interval re-arms the timer from now, after the due runs.

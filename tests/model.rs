@@ -12,8 +12,9 @@ use proptest::sample::Index;
 use sessim::Error;
 use sessim::event::{Activity, Event, EventKind, Reason};
 use sessim::ids::IdGenerator;
-use sessim::manager::{Config, GcRun, Manager, Reaped, Stats};
+use sessim::manager::{Config, Manager, Stats};
 use sessim::provider::{Flavour, GcReport, ReadOutcome};
+use sessim::reply::{Reaped, RunView};
 use sessim::time::{DEFAULT_START, Time};
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
@@ -52,7 +53,7 @@ struct Model {
     stats: Stats,
     /// The events and reported runs of the last operation.
     events: Vec<Event>,
-    runs: Vec<GcRun>,
+    runs: Vec<RunView>,
     /// Every event ever.
     log: Vec<Event>,
 }
@@ -66,7 +67,7 @@ enum Out {
     Value(Option<String>),
     Deleted(bool),
     Count(i64),
-    Run(GcRun),
+    Run(RunView),
 }
 
 type Outcome = Result<Out, Error>;
@@ -163,7 +164,7 @@ impl Model {
     }
 
     /// `SessionGC`: from the back, while the back is expired.
-    fn gc_run(&mut self, at: i64, auto: bool) -> GcRun {
+    fn gc_run(&mut self, at: i64, auto: bool) -> RunView {
         let mut report = GcReport::default();
         let mut reaped = Vec::new();
         while let Some(back) = self.list.last() {
@@ -181,7 +182,7 @@ impl Model {
         }
         self.stats.gc_runs += 1;
         self.stats.gc_scanned += report.scanned;
-        let run = GcRun {
+        let run = RunView {
             at: Time::from_unix_nanos(at),
             auto,
             report,
@@ -432,7 +433,7 @@ enum Act {
 fn drive(m: &mut Manager, act: &Act, now: i64) -> Outcome {
     let now = Time::from_unix_nanos(now);
     match act {
-        Act::New(id) => m.create(id.as_deref(), now).map(Out::Id),
+        Act::New(id) => m.create(id.as_deref(), now).map(|id| Out::Id(id.into())),
         Act::Read(id) => m.read(id, now).map(Out::Read),
         Act::Set(id, k, v) => m.set(id, k, v, now).map(|()| Out::Unit),
         Act::Get(id, k, false) => m.get(id, k, now).map(Out::Value),
@@ -441,7 +442,10 @@ fn drive(m: &mut Manager, act: &Act, now: i64) -> Outcome {
         Act::Incr(id, k, by) => m.incr(id, k, *by, now).map(Out::Count),
         Act::Touch(id) => m.touch(id, now).map(|()| Out::Unit),
         Act::Destroy(id) => m.destroy(id, now).map(|()| Out::Unit),
-        Act::Gc => Ok(Out::Run(m.gc(now))),
+        Act::Gc => {
+            let run = m.gc(now);
+            Ok(Out::Run(RunView::new(m, &run)))
+        }
         Act::AdvanceTo => {
             m.advance_to(now);
             Ok(Out::Unit)
@@ -523,7 +527,8 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
         &model.events[..],
         "events of the last operation"
     );
-    prop_assert_eq!(m.runs(), &model.runs[..], "GC runs of the last operation");
+    let runs: Vec<RunView> = m.runs().iter().map(|r| RunView::new(m, r)).collect();
+    prop_assert_eq!(runs, model.runs.clone(), "GC runs of the last operation");
     prop_assert_eq!(
         m.next_gc().map(Time::unix_nanos),
         model.next_gc.filter(|_| model.auto_gc),
@@ -545,7 +550,7 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
 }
 
 /// Properties of a manual GC run that hold whatever the model says.
-fn check_gc(m: &Manager, run: &GcRun, now: i64) -> Result<(), TestCaseError> {
+fn check_gc(m: &Manager, run: &RunView, now: i64) -> Result<(), TestCaseError> {
     let p = m.provider();
     let cx = m.ctx(Time::from_unix_nanos(now));
     let left = u64::from(!p.is_empty());

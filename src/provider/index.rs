@@ -23,6 +23,13 @@ const VACANT: Entry = Entry {
     slot: EMPTY,
 };
 
+/// The empty entry where a new key goes, found by [`Index::vacancy`].
+#[derive(Debug)]
+pub struct Vacancy {
+    at: usize,
+    hash: u32,
+}
+
 /// A set of `u32` slots, each filed under a 32-bit hash of its key.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
@@ -58,14 +65,36 @@ impl Index {
         }
     }
 
-    /// Files `slot` under `hash`; the caller has checked that its key is not filed yet.
-    pub fn insert(&mut self, hash: u32, slot: u32) {
-        debug_assert_ne!(slot, EMPTY);
+    /// Where a new key with `hash` would be filed, or `None` if a slot for which `is_key`
+    /// holds is filed already: one probe both checks and places. Makes room first, so the
+    /// place stays good until [`Index::fill`], as long as nothing else is filed meanwhile.
+    pub fn vacancy(&mut self, hash: u32, mut is_key: impl FnMut(u32) -> bool) -> Option<Vacancy> {
         // At most 3/4 full, so that probes stay short.
         if (self.len + 1) * 4 > self.entries.len() * 3 {
             self.grow();
         }
-        self.place(Entry { hash, slot });
+        let mask = self.entries.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let e = self.entries[i];
+            if e.slot == EMPTY {
+                return Some(Vacancy { at: i, hash });
+            }
+            if e.hash == hash && is_key(e.slot) {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Files `slot` at a place [`Index::vacancy`] found.
+    pub fn fill(&mut self, vacancy: Vacancy, slot: u32) {
+        debug_assert_ne!(slot, EMPTY);
+        debug_assert_eq!(self.entries[vacancy.at].slot, EMPTY);
+        self.entries[vacancy.at] = Entry {
+            hash: vacancy.hash,
+            slot,
+        };
         self.len += 1;
     }
 
@@ -106,6 +135,14 @@ impl Index {
         true
     }
 
+    /// Starts loading the home entry of `hash` into cache, without waiting for it, so that
+    /// a lookup or removal soon after does not stall on memory.
+    pub fn prefetch(&self, hash: u32) {
+        if let Some(e) = self.entries.get(self.home(hash)) {
+            prefetch(e);
+        }
+    }
+
     fn home(&self, hash: u32) -> usize {
         (hash >> self.shift) as usize
     }
@@ -129,9 +166,30 @@ impl Index {
     }
 }
 
+/// A cache hint: no effect on what the program does.
+#[cfg(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse"
+))]
+fn prefetch<T>(x: &T) {
+    safe_arch::prefetch_t0(x);
+}
+
+#[cfg(not(all(
+    any(target_arch = "x86", target_arch = "x86_64"),
+    target_feature = "sse"
+)))]
+fn prefetch<T>(_: &T) {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files `key`, which must not be filed yet.
+    fn insert(index: &mut Index, key: u32) {
+        let vacancy = index.vacancy(hash(key), |s| s == key).expect("a new key");
+        index.fill(vacancy, key);
+    }
 
     /// A poor hash for odd keys, so that long runs form and wrap around the end of the
     /// table, and a fair one for even keys.
@@ -151,7 +209,7 @@ mod tests {
         assert_eq!(index.find(1, |_| true), None);
         assert!(!index.remove(1, 1));
         for key in 0..1000 {
-            index.insert(hash(key), key);
+            insert(&mut index, key);
         }
         assert_eq!(index.len(), 1000);
         for key in 0..1000 {
@@ -166,6 +224,10 @@ mod tests {
             assert_eq!(index.find(hash(key), |s| s == key), want, "{key}");
         }
         assert_eq!(index.len(), 334);
+        assert!(
+            index.vacancy(hash(3), |s| s == 3).is_none(),
+            "filed already"
+        );
     }
 
     #[test]
@@ -183,7 +245,7 @@ mod tests {
                 set.remove(&key);
             } else {
                 assert_eq!(index.find(hash(key), |s| s == key), None);
-                index.insert(hash(key), key);
+                insert(&mut index, key);
                 set.insert(key);
             }
             assert_eq!(index.len(), set.len());

@@ -126,8 +126,13 @@ impl SessionTable {
         std::iter::successors(self.list.back(), |&s| self.list.prev(s)).map(|s| self.get(s))
     }
 
-    /// Stores a new, empty session `id` accessed at `now`; the caller has checked it is absent.
+    /// Stores a new, empty session `id` accessed at `now`, unless `id` is stored already.
     pub fn insert(&mut self, id: &str, now: Time, end: End) -> Result<u32> {
+        let (hash, list) = (self.hash(id), &self.list);
+        let vacancy = self
+            .index
+            .vacancy(hash, |slot| list.get(slot).id == id)
+            .ok_or_else(|| Error::SessionExists(id.to_owned()))?;
         let session = Session {
             id: CompactString::from(id),
             last_access: now,
@@ -138,7 +143,7 @@ impl SessionTable {
             End::Back => self.list.push_back(session),
         }
         .ok_or(Error::StoreFull(self.list.len()))?;
-        self.index.insert(self.hash(id), slot);
+        self.index.fill(vacancy, slot);
         Ok(slot)
     }
 
@@ -158,30 +163,38 @@ impl SessionTable {
     /// calling `removed` on each before it goes. Returns how many were looked at and how
     /// many removed.
     ///
-    /// Each session is visited once, and its index entry is removed after the walk, in one
-    /// tight pass: those entries lie at random places, and in a short loop their cache
-    /// misses overlap instead of queueing behind the rest of the work.
+    /// The walk is a chain of cache misses, one a session; each index entry, at a random
+    /// place, would be another. So the entry is prefetched as soon as its session is seen
+    /// and removed a few sessions later, when it has arrived: its miss overlaps the walk.
     pub fn pop_back_while(
         &mut self,
         mut expired: impl FnMut(&Session) -> bool,
         mut removed: impl FnMut(&Session),
     ) -> (u64, u64) {
-        let mut doomed = Vec::new();
-        let mut scanned = 0;
+        /// How many sessions behind the walk index entries are removed.
+        const LAG: usize = 8;
+        let mut pending = [(0, 0); LAG];
+        let (mut scanned, mut reaped) = (0, 0);
         while let Some(slot) = self.list.back() {
             scanned += 1;
             let session = self.list.get(slot);
             if !expired(session) {
                 break;
             }
+            let hash = self.hash(&session.id);
+            self.index.prefetch(hash);
             removed(session);
-            doomed.push((self.hash(&session.id), slot));
             self.list.remove(slot);
+            let due = std::mem::replace(&mut pending[reaped % LAG], (hash, slot));
+            if reaped >= LAG {
+                self.index.remove(due.0, due.1);
+            }
+            reaped += 1;
         }
-        for &(hash, slot) in &doomed {
+        for &(hash, slot) in pending.iter().take(reaped) {
             self.index.remove(hash, slot);
         }
-        (scanned, doomed.len() as u64)
+        (scanned, reaped as u64)
     }
 
     /// Sets the last access of `slot` to `now` and moves it to the front (`SessionUpdate`).

@@ -8,10 +8,9 @@ use comfy_table::Color;
 use super::{Context, Style, picture, table};
 use crate::command::Setting;
 use crate::event::{Event, EventKind, Reason};
-use crate::manager::GcRun;
 use crate::provider::{Flavour, ReadOutcome};
 use crate::reply::{
-    ConfigView, Listing, LogView, Outcome, Reply, SessionDetail, SessionRow, StatsView,
+    ConfigView, Listing, LogView, Outcome, Reply, RunView, SessionDetail, SessionRow, StatsView,
 };
 use crate::time::{SignedSpan, Span};
 
@@ -38,7 +37,7 @@ pub fn error_line(error: &crate::Error, style: Style) -> String {
     }
 }
 
-fn run_line(run: &GcRun, out: &mut String) {
+fn run_line(run: &RunView, out: &mut String) {
     let ids: Vec<&str> = run
         .reaped
         .iter()
@@ -225,7 +224,7 @@ pub(super) fn more_line(listing: &Listing, out: &mut String) {
     }
 }
 
-fn gc(run: &GcRun, cx: &Context, style: Style, out: &mut String) {
+fn gc(run: &RunView, cx: &Context, style: Style, out: &mut String) {
     let _ = writeln!(
         out,
         "gc at {}: scanned {}, reaped {}",
