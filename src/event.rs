@@ -1,7 +1,5 @@
 //! What happens to sessions, as events, and the bounded log that keeps the latest of them.
 
-use std::collections::VecDeque;
-
 use compact_str::CompactString;
 use serde::Serialize;
 
@@ -106,12 +104,20 @@ pub type Events = Vec<Event>;
 /// The default number of events kept by [`EventLog`].
 pub const DEFAULT_LOG_CAPACITY: usize = 10_000;
 
-/// The latest events, up to a fixed number: a ring, so memory stays flat on long runs.
+/// The latest events, up to a fixed number, and every event of the current operation.
+///
+/// One buffer holds both, oldest first. An operation's events are pushed straight into it
+/// and stay there, so keeping them in the log copies nothing. When the earlier events pass
+/// twice the bound, the oldest are forgotten in one go: memory stays flat on long runs, and
+/// each event is moved at most once.
 #[derive(Debug, Clone)]
 pub struct EventLog {
-    ring: VecDeque<Event>,
+    buf: Events,
+    /// Where the current operation's events start in `buf`.
+    current: usize,
     capacity: usize,
-    dropped: u64,
+    /// Events already gone from `buf`.
+    forgotten: u64,
 }
 
 impl Default for EventLog {
@@ -123,54 +129,52 @@ impl Default for EventLog {
 impl EventLog {
     /// A log that keeps at most `capacity` events (at least one).
     pub fn with_capacity(capacity: usize) -> Self {
-        let capacity = capacity.max(1);
         EventLog {
-            ring: VecDeque::with_capacity(capacity.min(1024)),
-            capacity,
-            dropped: 0,
+            buf: Vec::new(),
+            current: 0,
+            capacity: capacity.max(1),
+            forgotten: 0,
         }
     }
 
-    /// Appends an event, forgetting the oldest one when full.
-    pub fn push(&mut self, event: Event) {
-        if self.ring.len() == self.capacity {
-            self.ring.pop_front();
-            self.dropped += 1;
+    /// Starts a new operation: the events pushed to [`EventLog::sink`] from now on are its.
+    pub fn start(&mut self) {
+        if self.buf.len() > self.capacity.saturating_mul(2) {
+            let excess = self.buf.len() - self.capacity;
+            self.buf.drain(..excess);
+            self.forgotten += excess as u64;
         }
-        self.ring.push_back(event);
+        self.current = self.buf.len();
     }
 
-    /// Appends events in order, as [`EventLog::push`] of each would; those that would be
-    /// forgotten at once are only counted.
-    pub fn extend_from_slice(&mut self, events: &[Event]) {
-        let skip = events.len().saturating_sub(self.capacity);
-        if skip > 0 {
-            self.dropped += (self.ring.len() + skip) as u64;
-            self.ring.clear();
-        }
-        for event in &events[skip..] {
-            self.push(event.clone());
-        }
+    /// Where the current operation pushes its events.
+    pub fn sink(&mut self) -> &mut Events {
+        &mut self.buf
+    }
+
+    /// The current operation's events, in order, however many.
+    pub fn current(&self) -> &[Event] {
+        &self.buf[self.current..]
     }
 
     /// The kept events, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Event> + ExactSizeIterator {
-        self.ring.iter()
+        self.buf[self.buf.len() - self.len()..].iter()
     }
 
     /// The number of events kept.
     pub fn len(&self) -> usize {
-        self.ring.len()
+        self.buf.len().min(self.capacity)
     }
 
     /// Whether no event is kept.
     pub fn is_empty(&self) -> bool {
-        self.ring.is_empty()
+        self.buf.is_empty()
     }
 
     /// How many older events were forgotten to respect the bound.
     pub fn dropped(&self) -> u64 {
-        self.dropped
+        self.forgotten + (self.buf.len() - self.len()) as u64
     }
 
     /// The most events this log keeps.
@@ -183,46 +187,45 @@ impl EventLog {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_log_forgets_the_oldest_beyond_its_bound() {
-        let mut log = EventLog::with_capacity(3);
-        for i in 0..5 {
-            log.push(Event {
-                at: Time::from_unix_nanos(i),
-                id: "a".into(),
-                last_access: Time::from_unix_nanos(i),
-                kind: EventKind::Created,
-            });
-        }
-        assert_eq!(log.len(), 3);
-        assert_eq!(log.dropped(), 2);
-        let kept: Vec<i64> = log.iter().map(|e| e.at.unix_nanos()).collect();
-        assert_eq!(kept, [2, 3, 4]);
-    }
-
-    #[test]
-    fn extending_the_log_is_pushing_each_event() {
-        let event = |i| Event {
+    fn event(i: i64) -> Event {
+        Event {
             at: Time::from_unix_nanos(i),
             id: "a".into(),
             last_access: Time::from_unix_nanos(i),
             kind: EventKind::Created,
-        };
-        for (before, added) in [(0, 2), (2, 2), (3, 4), (1, 9), (0, 3), (2, 0)] {
-            let mut pushed = EventLog::with_capacity(3);
-            let mut extended = EventLog::with_capacity(3);
-            for i in 0..before {
-                pushed.push(event(i));
-                extended.push(event(i));
+        }
+    }
+
+    fn at(events: impl Iterator<Item = impl std::borrow::Borrow<Event>>) -> Vec<i64> {
+        events.map(|e| e.borrow().at.unix_nanos()).collect()
+    }
+
+    #[test]
+    fn the_log_keeps_the_latest_events_and_all_of_the_current_operation() {
+        let mut log = EventLog::with_capacity(3);
+        let mut next = 0;
+        // Operations of 0 to 9 events: the log is always their last 3, however they fell.
+        for (op, size) in [2, 0, 1, 4, 9, 1, 0, 3, 2, 7, 1].into_iter().enumerate() {
+            log.start();
+            for _ in 0..size {
+                log.sink().push(event(next));
+                next += 1;
             }
-            let batch: Vec<Event> = (before..before + added).map(event).collect();
-            batch.iter().for_each(|e| pushed.push(e.clone()));
-            extended.extend_from_slice(&batch);
-            assert!(pushed.iter().eq(extended.iter()), "{before} then {added}");
             assert_eq!(
-                pushed.dropped(),
-                extended.dropped(),
-                "{before} then {added}"
+                at(log.current().iter()),
+                (next - size..next).collect::<Vec<_>>()
+            );
+            let kept = next.min(3);
+            assert_eq!(
+                at(log.iter()),
+                (next - kept..next).collect::<Vec<_>>(),
+                "op {op}"
+            );
+            assert_eq!(log.len(), kept as usize);
+            assert_eq!(log.dropped(), (next - kept) as u64);
+            assert!(
+                log.buf.len() <= 2 * 3 + size as usize,
+                "memory stays bounded"
             );
         }
     }

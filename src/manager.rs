@@ -10,7 +10,7 @@ use std::time::Duration;
 use compact_str::CompactString;
 use serde::Serialize;
 
-use crate::event::{Event, EventKind, EventLog, Events, Reason};
+use crate::event::{Event, EventKind, EventLog, Reason};
 use crate::ids::IdGenerator;
 use crate::provider::{Ctx, Flavour, GcReport, Provider, ReadOutcome};
 use crate::time::{Span, Time};
@@ -165,7 +165,6 @@ pub struct Manager {
     next_gc: Option<Time>,
     stats: Stats,
     log: EventLog,
-    events: Events,
     runs: Vec<GcRun>,
     ops: u64,
 }
@@ -182,7 +181,6 @@ impl Manager {
             provider: flavour.provider(),
             ids,
             stats: Stats::default(),
-            events: Vec::new(),
             runs: Vec::new(),
             ops: 0,
         };
@@ -212,7 +210,7 @@ impl Manager {
 
     /// The events of the last operation, in order, timer runs included.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.log.current()
     }
 
     /// The GC runs the last operation reported: the timer runs that reaped, and a manual run.
@@ -225,7 +223,7 @@ impl Manager {
     pub fn reaped(&self, run: &GcRun) -> &[Event] {
         let reaped = usize::try_from(run.report.reaped).unwrap_or(usize::MAX);
         let events = run.first_event..run.first_event.saturating_add(reaped);
-        match self.events.get(events) {
+        match self.log.current().get(events) {
             Some(events) if run.operation == self.ops => events,
             _ => &[],
         }
@@ -264,7 +262,7 @@ impl Manager {
                 m.make_room(now);
             }
             let cx = m.ctx(now);
-            m.provider.init(&id, cx, &mut m.events).map(|()| id)
+            m.provider.init(&id, cx, m.log.sink()).map(|()| id)
         })
     }
 
@@ -276,7 +274,7 @@ impl Manager {
                 m.make_room(now);
             }
             let cx = m.ctx(now);
-            m.provider.read(id, cx, &mut m.events)
+            m.provider.read(id, cx, m.log.sink())
         })
     }
 
@@ -284,7 +282,7 @@ impl Manager {
     pub fn set(&mut self, id: &str, key: &str, value: &str, now: Time) -> Result<()> {
         self.operation(now, |m| {
             let cx = m.ctx(now);
-            m.provider.set(id, key, value, cx, &mut m.events)
+            m.provider.set(id, key, value, cx, m.log.sink())
         })
     }
 
@@ -303,7 +301,7 @@ impl Manager {
     ) -> Result<R> {
         self.operation(now, |m| {
             let cx = m.ctx(now);
-            m.provider.get(id, key, cx, &mut m.events).map(f)
+            m.provider.get(id, key, cx, m.log.sink()).map(f)
         })
     }
 
@@ -311,7 +309,7 @@ impl Manager {
     pub fn delete(&mut self, id: &str, key: &str, now: Time) -> Result<bool> {
         self.operation(now, |m| {
             let cx = m.ctx(now);
-            m.provider.delete(id, key, cx, &mut m.events)
+            m.provider.delete(id, key, cx, m.log.sink())
         })
     }
 
@@ -319,7 +317,7 @@ impl Manager {
     pub fn incr(&mut self, id: &str, key: &str, by: i64, now: Time) -> Result<i64> {
         self.operation(now, |m| {
             let cx = m.ctx(now);
-            m.provider.incr(id, key, by, cx, &mut m.events)
+            m.provider.incr(id, key, by, cx, m.log.sink())
         })
     }
 
@@ -327,7 +325,7 @@ impl Manager {
     pub fn touch(&mut self, id: &str, now: Time) -> Result<()> {
         self.operation(now, |m| {
             let cx = m.ctx(now);
-            m.provider.update(id, cx, &mut m.events)
+            m.provider.update(id, cx, m.log.sink())
         })
     }
 
@@ -335,7 +333,7 @@ impl Manager {
     pub fn destroy(&mut self, id: &str, now: Time) -> Result<()> {
         self.operation(now, |m| {
             let cx = m.ctx(now);
-            m.provider.destroy(id, cx, &mut m.events)
+            m.provider.destroy(id, cx, m.log.sink())
         })
     }
 
@@ -430,7 +428,7 @@ impl Manager {
     fn make_room(&mut self, now: Time) {
         if let Some(cap) = self.config.capacity {
             while self.provider.len() >= cap {
-                if !self.provider.evict_lru(self.ctx(now), &mut self.events) {
+                if !self.provider.evict_lru(self.ctx(now), self.log.sink()) {
                     break;
                 }
             }
@@ -446,20 +444,19 @@ impl Manager {
         result
     }
 
-    /// Starts an operation at `now`: clears the last one's events, fires due timer runs.
+    /// Starts an operation at `now`: a fresh list of events, then the due timer runs.
     fn begin(&mut self, now: Time) {
         self.ops += 1;
-        self.events.clear();
+        self.log.start();
         self.runs.clear();
         self.fire_due_runs(now);
     }
 
-    /// Ends an operation: tallies its events and keeps them in the log.
+    /// Ends an operation: tallies its events (the log holds them already).
     fn finish(&mut self) {
-        for event in &self.events {
+        for event in self.log.current() {
             self.stats.tally(event.kind);
         }
-        self.log.extend_from_slice(&self.events);
     }
 
     /// Fires every timer run due by `now`, each at its own instant, in order.
@@ -468,7 +465,6 @@ impl Manager {
     /// between runs, so the quiet runs before that instant are counted, not performed: the
     /// cost is in proportion to the runs that reap.
     fn fire_due_runs(&mut self, now: Time) {
-        let interval = self.config.interval().as_nanos() as i128;
         while let Some(at) = self.next_gc.filter(|&t| t <= now) {
             let reap_at = self.provider.next_reap_at(self.config.max_lifetime);
             if reap_at.is_some_and(|r| r <= at) {
@@ -477,6 +473,7 @@ impl Manager {
                 continue;
             }
             // Quiet runs: those before `reap_at` and not after `now`.
+            let interval = self.config.interval().as_nanos() as i128;
             let before_reap = reap_at.map_or(i128::MAX, |r| r.nanos_since(at) - 1);
             let quiet = before_reap.min(now.nanos_since(at)) / interval + 1;
             let scanned = if self.provider.is_empty() { 0 } else { quiet };
@@ -491,8 +488,8 @@ impl Manager {
     }
 
     fn run_gc(&mut self, at: Time, auto: bool) -> GcRun {
-        let first_event = self.events.len();
-        let report = self.provider.gc(self.ctx(at), &mut self.events);
+        let first_event = self.log.current().len();
+        let report = self.provider.gc(self.ctx(at), self.log.sink());
         self.stats.gc_runs = self.stats.gc_runs.saturating_add(1);
         self.stats.gc_scanned = self.stats.gc_scanned.saturating_add(report.scanned);
         let run = GcRun {
