@@ -85,7 +85,8 @@ impl Provider for BookProvider {
     }
 
     fn read(&mut self, sid: &str, cx: Ctx, ev: &mut Events) -> Result<ReadOutcome> {
-        if self.table.find(sid).is_some() {
+        if let Some(slot) = self.table.find(sid) {
+            self.table.prefetch_touch(slot);
             return Ok(ReadOutcome::Found);
         }
         create(

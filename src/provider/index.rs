@@ -139,7 +139,7 @@ impl Index {
     /// a lookup or removal soon after does not stall on memory.
     pub fn prefetch(&self, hash: u32) {
         if let Some(e) = self.entries.get(self.home(hash)) {
-            prefetch(e);
+            super::prefetch::prefetch(e);
         }
     }
 
@@ -165,21 +165,6 @@ impl Index {
         }
     }
 }
-
-/// A cache hint: no effect on what the program does.
-#[cfg(all(
-    any(target_arch = "x86", target_arch = "x86_64"),
-    target_feature = "sse"
-))]
-fn prefetch<T>(x: &T) {
-    safe_arch::prefetch_t0(x);
-}
-
-#[cfg(not(all(
-    any(target_arch = "x86", target_arch = "x86_64"),
-    target_feature = "sse"
-)))]
-fn prefetch<T>(_: &T) {}
 
 #[cfg(test)]
 mod tests {

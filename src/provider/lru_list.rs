@@ -112,6 +112,16 @@ impl<T> LruList<T> {
         Some(slot)
     }
 
+    /// Starts loading the nodes beside `slot`, which moving it to the front will write.
+    pub fn prefetch_neighbours(&self, slot: u32) {
+        let node = self.node(slot);
+        for n in [node.prev, node.next] {
+            if n != NIL {
+                super::prefetch::prefetch(self.node(n));
+            }
+        }
+    }
+
     /// Moves a live slot to the front.
     pub fn move_to_front(&mut self, slot: u32) {
         if self.head != slot {

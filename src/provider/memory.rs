@@ -82,7 +82,9 @@ impl Provider for MemoryProvider {
     }
 
     fn read(&mut self, sid: &str, cx: Ctx, ev: &mut Events) -> Result<ReadOutcome> {
-        self.live(sid, cx, ev).map(|_| ReadOutcome::Found)
+        let slot = self.live(sid, cx, ev)?;
+        self.table.prefetch_touch(slot);
+        Ok(ReadOutcome::Found)
     }
 
     fn enter(&mut self, sid: &str, cx: Ctx, ev: &mut Events) -> Result<u32> {

@@ -10,6 +10,7 @@ mod book;
 mod index;
 mod lru_list;
 mod memory;
+mod prefetch;
 mod table;
 
 use std::time::Duration;
