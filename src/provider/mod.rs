@@ -305,6 +305,10 @@ fn gc_back(
     cx: Ctx,
     ev: &mut Events,
 ) -> GcReport {
+    // Room for an event per session, reserved up front (address space, not memory, until
+    // written): the log never moves while the walk fills it, which would copy every event
+    // so far and fault in fresh pages twice.
+    ev.reserve(table.len());
     let (scanned, reaped) = table.pop_back_while(
         |s| expired(s, cx),
         |s| {
