@@ -154,7 +154,7 @@ impl EventLog {
 
     /// The current operation's events, in order, however many.
     pub fn current(&self) -> &[Event] {
-        &self.buf[self.current..]
+        self.buf.get(self.current..).unwrap_or_default()
     }
 
     /// The kept events, oldest first.

@@ -296,6 +296,14 @@ mod tests {
         heap.set("n", "1999999");
         heap.remove("long");
         assert_eq!(heap, v, "equality is by content, not by representation");
+        // A new key that fills the inline bytes exactly stays inline; one byte more does not.
+        let mut edge = Values::default();
+        edge.set("k", &"v".repeat(INLINE - 3));
+        assert!(matches!(edge.0, Repr::Inline { len: 22, .. }));
+        edge.set("", "");
+        assert!(matches!(edge.0, Repr::Heap(_)));
+        assert_eq!(edge.get("k").map(str::len), Some(INLINE - 3));
+        assert_eq!(edge.get(""), Some(""));
         for len in [0, 1, 127, 128, 16_383, 16_384, 2_097_152] {
             let mut buf = [0; 10];
             assert_eq!(encode_len(&mut buf, len).len(), len_of_len(len), "{len}");

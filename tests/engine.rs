@@ -470,6 +470,11 @@ fn capacity_evicts_the_least_recently_used() {
         Err(Error::SessionExists("a".into()))
     );
     assert_eq!(s.ids(), ["a", "c"]);
+    assert!(matches!(
+        s.m.create(Some("d e"), s.now),
+        Err(Error::Invalid(_))
+    ));
+    assert_eq!(s.ids(), ["a", "c"], "a bad id evicts nothing either");
 }
 
 #[test]

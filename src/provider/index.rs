@@ -47,43 +47,24 @@ impl Index {
     }
 
     /// The slot filed under `hash` for which `is_key` holds.
-    pub fn find(&self, hash: u32, mut is_key: impl FnMut(u32) -> bool) -> Option<u32> {
+    pub fn find(&self, hash: u32, is_key: impl FnMut(u32) -> bool) -> Option<u32> {
         if self.entries.is_empty() {
             return None;
         }
-        let mask = self.entries.len() - 1;
-        let mut i = self.home(hash);
-        loop {
-            let e = self.entries[i];
-            if e.slot == EMPTY {
-                return None;
-            }
-            if e.hash == hash && is_key(e.slot) {
-                return Some(e.slot);
-            }
-            i = (i + 1) & mask;
-        }
+        self.probe(hash, is_key).ok()
     }
 
     /// Where a new key with `hash` would be filed, or `None` if a slot for which `is_key`
     /// holds is filed already: one probe both checks and places. Makes room first, so the
     /// place stays good until [`Index::fill`], as long as nothing else is filed meanwhile.
-    pub fn vacancy(&mut self, hash: u32, mut is_key: impl FnMut(u32) -> bool) -> Option<Vacancy> {
+    pub fn vacancy(&mut self, hash: u32, is_key: impl FnMut(u32) -> bool) -> Option<Vacancy> {
         // At most 3/4 full, so that probes stay short.
         if (self.len + 1) * 4 > self.entries.len() * 3 {
             self.grow();
         }
-        let mask = self.entries.len() - 1;
-        let mut i = self.home(hash);
-        loop {
-            let e = self.entries[i];
-            if e.slot == EMPTY {
-                return Some(Vacancy { at: i, hash });
-            }
-            if e.hash == hash && is_key(e.slot) {
-                return None;
-            }
-            i = (i + 1) & mask;
+        match self.probe(hash, is_key) {
+            Ok(_) => None,
+            Err(at) => Some(Vacancy { at, hash }),
         }
     }
 
@@ -140,6 +121,23 @@ impl Index {
     pub fn prefetch(&self, hash: u32) {
         if let Some(e) = self.entries.get(self.home(hash)) {
             super::prefetch::prefetch(e);
+        }
+    }
+
+    /// Walks the run from the home of `hash`: the slot for which `is_key` holds, or else
+    /// the first empty entry. The table must not be empty (it is never full).
+    fn probe(&self, hash: u32, mut is_key: impl FnMut(u32) -> bool) -> Result<u32, usize> {
+        let mask = self.entries.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let e = self.entries[i];
+            if e.slot == EMPTY {
+                return Err(i);
+            }
+            if e.hash == hash && is_key(e.slot) {
+                return Ok(e.slot);
+            }
+            i = (i + 1) & mask;
         }
     }
 

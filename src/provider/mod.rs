@@ -307,8 +307,8 @@ fn gc_back(
 ) -> GcReport {
     // Room for an event per session, reserved up front (address space, not memory, until
     // written): the log never moves while the walk fills it, which would copy every event
-    // so far and fault in fresh pages twice.
-    ev.reserve(table.len());
+    // so far and fault in fresh pages twice. Without the room, the log just grows as needed.
+    let _ = ev.try_reserve(table.len());
     let (scanned, reaped) = table.pop_back_while(
         |s| expired(s, cx),
         |s| {
@@ -338,4 +338,21 @@ fn find(table: &SessionTable, sid: &str) -> Result<u32> {
     table
         .find(sid)
         .ok_or_else(|| Error::NoSuchSession(sid.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_is_refused_for_exactly_the_whitespace_rust_knows() {
+        let ascii = (0u8..128).map(char::from);
+        let unicode = ['\u{85}', '\u{a0}', '\u{2003}', '\u{3000}', 'é', '名'];
+        for c in ascii.chain(unicode) {
+            for id in [format!("a{c}b"), c.to_string()] {
+                assert_eq!(check_id(&id).is_err(), c.is_whitespace(), "{c:?} in {id:?}");
+            }
+        }
+        assert!(check_id("").is_err());
+    }
 }
