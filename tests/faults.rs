@@ -12,20 +12,14 @@ use std::time::{Duration, Instant};
 use expectrl::process::unix::WaitStatus;
 use expectrl::{ControlCode, Expect, Session};
 
-use common::{exe, head_1, scratch, text};
+use common::{exe, head_1, scratch, spawn, text};
 
 // ---------------------------------------------------------------------------------------
 // A closed pipe
 
 /// Runs sessim with its output pipe closed before it writes anything.
 fn closed_at_once(args: &[&str]) -> Output {
-    let mut child = exe()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sessim starts");
+    let mut child = spawn(args, Stdio::null());
     drop(child.stdout.take());
     child.wait_with_output().expect("sessim ends")
 }

@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use sessim::manager::{Config, Stats};
 use sessim::shell::Shell;
@@ -18,15 +18,20 @@ pub fn exe() -> Command {
     cmd
 }
 
-/// Runs sessim with `args`, feeding it `stdin`, and waits for it.
-pub fn sessim(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
-    let mut child = exe()
+/// Starts sessim with `args` and `stdin`, its output and errors piped back.
+pub fn spawn(args: &[&str], stdin: Stdio) -> Child {
+    exe()
         .args(args)
-        .stdin(Stdio::piped())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("sessim starts");
+        .expect("sessim starts")
+}
+
+/// Runs sessim with `args`, feeding it `stdin`, and waits for it.
+pub fn sessim(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
+    let mut child = spawn(args, Stdio::piped());
     let mut input = child.stdin.take().expect("stdin");
     // sessim may exit before reading its input (a usage error): a closed pipe is fine.
     let _ = input.write_all(stdin.as_ref());
@@ -37,13 +42,7 @@ pub fn sessim(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
 /// Runs sessim with `args`, reads one line of its output and closes the pipe, as
 /// `sessim ... | head -1` does. Returns the line and how sessim ended.
 pub fn head_1(args: &[&str]) -> (String, Output) {
-    let mut child = exe()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sessim starts");
+    let mut child = spawn(args, Stdio::null());
     let mut first = String::new();
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut first)
