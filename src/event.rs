@@ -118,6 +118,8 @@ pub struct EventLog {
     capacity: usize,
     /// Events already gone from `buf`.
     forgotten: u64,
+    /// The current operation's earliest events that never entered `buf`, for want of room.
+    unlogged: usize,
 }
 
 impl Default for EventLog {
@@ -134,6 +136,7 @@ impl EventLog {
             current: 0,
             capacity: capacity.max(1),
             forgotten: 0,
+            unlogged: 0,
         }
     }
 
@@ -145,6 +148,7 @@ impl EventLog {
             self.forgotten += excess as u64;
         }
         self.current = self.buf.len();
+        self.unlogged = 0;
     }
 
     /// Where the current operation pushes its events.
@@ -152,9 +156,38 @@ impl EventLog {
         &mut self.buf
     }
 
-    /// The current operation's events, in order, however many.
+    /// The current operation's events, in order, however many: all of them, but for the
+    /// [`EventLog::unlogged`] earliest.
     pub fn current(&self) -> &[Event] {
         self.buf.get(self.current..).unwrap_or_default()
+    }
+
+    /// Puts `count` events of the current operation, earlier than all pushed so far, in
+    /// front of them. `newest_first` yields them, the latest first: only as many are taken
+    /// as the bound has room for, and the earliest, with no room, are forgotten at once.
+    pub fn prepend_current(&mut self, count: usize, newest_first: impl Iterator<Item = Event>) {
+        let room = self
+            .capacity
+            .saturating_sub(self.current().len())
+            .min(count);
+        let unlogged = count - room;
+        if unlogged > 0 {
+            // The operation alone fills the log, so the events before it are past the bound.
+            self.buf.drain(..self.current);
+            self.forgotten += self.current as u64;
+            self.current = 0;
+        }
+        let later = self.buf.split_off(self.current);
+        self.buf.extend(newest_first.take(room));
+        self.buf[self.current..].reverse();
+        self.buf.extend(later);
+        self.forgotten += unlogged as u64;
+        self.unlogged += unlogged;
+    }
+
+    /// How many of the current operation's earliest events the log had no room for.
+    pub fn unlogged(&self) -> usize {
+        self.unlogged
     }
 
     /// The kept events, oldest first.
@@ -204,16 +237,37 @@ mod tests {
     fn the_log_keeps_the_latest_events_and_all_of_the_current_operation() {
         let mut log = EventLog::with_capacity(3);
         let mut next = 0;
-        // Operations of 0 to 9 events: the log is always their last 3, however they fell.
-        for (op, size) in [2, 0, 1, 4, 9, 1, 0, 3, 2, 7, 1].into_iter().enumerate() {
+        // Operations of 0 to 9 events, some prepended: the log is always their last 3.
+        let ops = [
+            (2, 0),
+            (0, 0),
+            (1, 0),
+            (4, 0),
+            (9, 0),
+            (0, 1),
+            (0, 0),
+            (1, 2),
+        ];
+        let ops = ops
+            .into_iter()
+            .chain([(2, 0), (5, 2), (1, 0), (0, 4), (2, 1), (1, 1)]);
+        for (op, (pushed, prepended)) in ops.enumerate() {
             log.start();
-            for _ in 0..size {
-                log.sink().push(event(next));
-                next += 1;
+            let size = pushed + prepended;
+            for i in prepended..size {
+                log.sink().push(event(next + i));
             }
+            log.prepend_current(
+                prepended as usize,
+                (next..next + prepended).rev().map(event),
+            );
+            next += size;
+            let logged = size - log.unlogged() as i64;
+            assert!(logged >= size.min(3), "op {op}: the newest are logged");
             assert_eq!(
                 at(log.current().iter()),
-                (next - size..next).collect::<Vec<_>>()
+                (next - logged..next).collect::<Vec<_>>(),
+                "op {op}"
             );
             let kept = next.min(3);
             assert_eq!(

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::event::{Event, EventKind, EventLog, Reason};
 use crate::ids::IdGenerator;
-use crate::provider::{Ctx, Flavour, GcReport, Provider, ReadOutcome};
+use crate::provider::{Ctx, Flavour, GcReport, Provider, ReadOutcome, Session};
 use crate::time::{Span, Time};
 use crate::{Error, Result};
 
@@ -141,9 +141,10 @@ impl Stats {
 
 /// One GC run that was reported: every manual run, and each timer run that reaped.
 ///
-/// The sessions it reaped are its `Removed(Gc)` events, which [`Manager::reaped`] returns
-/// while the run belongs to the last operation: a run is a few words, however much it
-/// reaped, so collecting a million sessions copies none of them.
+/// The sessions it reaped stay in their nodes, departed, until the next operation starts;
+/// [`Manager::reaped`] reads them there while the run belongs to the last operation. So a
+/// run is a few words, however much it reaped, and collecting a million sessions copies
+/// none of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GcRun {
     /// When it ran.
@@ -152,9 +153,9 @@ pub struct GcRun {
     pub auto: bool,
     /// What it scanned and reaped.
     pub report: GcReport,
-    /// The operation it belongs to, and where its events start in that operation's.
+    /// The operation it belongs to, and the slot of the first session it reaped.
     operation: u64,
-    first_event: usize,
+    first: Option<u32>,
 }
 
 /// The session manager.
@@ -209,8 +210,11 @@ impl Manager {
     }
 
     /// The events of the last operation, in order, timer runs included.
-    pub fn events(&self) -> &[Event] {
-        self.log.current()
+    pub fn events(&self) -> Vec<Event> {
+        // The log holds all of them but the earliest GC removals it had no room for.
+        let departed = self.provider.table().departed_oldest();
+        let unlogged = gc_events(departed, self.runs.iter()).take(self.log.unlogged());
+        unlogged.chain(self.log.current().iter().cloned()).collect()
     }
 
     /// The GC runs the last operation reported: the timer runs that reaped, and a manual run.
@@ -218,15 +222,15 @@ impl Manager {
         &self.runs
     }
 
-    /// The events of the sessions `run` reaped, in the order it reaped them; empty if `run`
-    /// is not from the last operation, whose events are gone.
-    pub fn reaped(&self, run: &GcRun) -> &[Event] {
-        let reaped = usize::try_from(run.report.reaped).unwrap_or(usize::MAX);
-        let events = run.first_event..run.first_event.saturating_add(reaped);
-        match self.log.current().get(events) {
-            Some(events) if run.operation == self.ops => events,
-            _ => &[],
-        }
+    /// The sessions `run` reaped, in the order it reaped them, as they were when reaped;
+    /// none if `run` is not from the last operation, whose sessions are gone.
+    pub fn reaped(&self, run: &GcRun) -> impl Iterator<Item = &Session> {
+        let first = run.first.filter(|_| run.operation == self.ops);
+        let table = self.provider.table();
+        first
+            .into_iter()
+            .flat_map(|slot| table.departed_from(slot))
+            .take(usize::try_from(run.report.reaped).unwrap_or(usize::MAX))
     }
 
     /// How many operations have started: [`Manager::events`] belongs to the latest.
@@ -447,16 +451,23 @@ impl Manager {
     /// Starts an operation at `now`: a fresh list of events, then the due timer runs.
     fn begin(&mut self, now: Time) {
         self.ops += 1;
+        self.provider.table_mut().release_departed();
         self.log.start();
         self.runs.clear();
         self.fire_due_runs(now);
     }
 
-    /// Ends an operation: tallies its events (the log holds them already).
+    /// Ends an operation: tallies its events, and logs its GC removals, which came before
+    /// its other events. The log keeps only the newest, so at most that many are copied.
     fn finish(&mut self) {
         for event in self.log.current() {
             self.stats.tally(event.kind);
         }
+        let table = self.provider.table();
+        let reaped = table.departed_len();
+        self.stats.reaped_gc += reaped as u64;
+        let newest = gc_events(table.departed_newest(), self.runs.iter().rev());
+        self.log.prepend_current(reaped, newest);
     }
 
     /// Fires every timer run due by `now`, each at its own instant, in order.
@@ -488,8 +499,12 @@ impl Manager {
     }
 
     fn run_gc(&mut self, at: Time, auto: bool) -> GcRun {
-        let first_event = self.log.current().len();
-        let report = self.provider.gc(self.ctx(at), self.log.sink());
+        debug_assert!(
+            self.log.current().is_empty(),
+            "GC runs come first in an operation, so their events can be put first"
+        );
+        let first = self.provider.table().back();
+        let report = self.provider.gc(self.ctx(at));
         self.stats.gc_runs = self.stats.gc_runs.saturating_add(1);
         self.stats.gc_scanned = self.stats.gc_scanned.saturating_add(report.scanned);
         let run = GcRun {
@@ -497,11 +512,25 @@ impl Manager {
             auto,
             report,
             operation: self.ops,
-            first_event,
+            first,
         };
         if report.reaped > 0 || !auto {
             self.runs.push(run);
         }
         run
     }
+}
+
+/// The `Removed(Gc)` events of departed `sessions`, reaped by `runs`, both in the same order.
+fn gc_events<'a>(
+    sessions: impl Iterator<Item = &'a Session>,
+    runs: impl Iterator<Item = &'a GcRun>,
+) -> impl Iterator<Item = Event> {
+    let ats = runs.flat_map(|r| std::iter::repeat_n(r.at, r.report.reaped as usize));
+    sessions.zip(ats).map(|(s, at)| Event {
+        at,
+        id: s.id_owned(),
+        last_access: s.last_access(),
+        kind: EventKind::Removed(Reason::Gc),
+    })
 }

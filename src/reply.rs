@@ -66,10 +66,9 @@ impl RunView {
             report: run.report,
             reaped: m
                 .reaped(run)
-                .iter()
-                .map(|e| Reaped {
-                    id: e.id.clone(),
-                    last_access: e.last_access,
+                .map(|s| Reaped {
+                    id: s.id_owned(),
+                    last_access: s.last_access(),
                 })
                 .collect(),
         }

@@ -106,7 +106,7 @@ impl Shell {
                 Vec::new()
             },
             events: if fresh {
-                self.manager.events().to_vec()
+                self.manager.events()
             } else {
                 Vec::new()
             },

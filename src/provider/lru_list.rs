@@ -2,6 +2,9 @@
 //!
 //! Push at either end, move to front, remove and walk both ways are O(1). Freed slots are
 //! chained into a free list and reused, so the arena never grows past the peak length.
+//!
+//! The back of the list can also *depart* in one cut: those items leave the list but stay
+//! readable in their slots, as a record of what left, until they are released together.
 
 const NIL: u32 = u32::MAX;
 
@@ -17,8 +20,25 @@ struct Node<T> {
     prev: u32,
     /// While the slot is free, this chains the free list.
     next: u32,
-    /// `None` while the slot is on the free list.
+    /// `None` once removed. A departed slot keeps its item, even once released: it is
+    /// dropped when the slot is reused, which writes the node anyway.
     item: Option<T>,
+}
+
+/// A run of linked slots outside the list: the departed items, front to back.
+#[derive(Debug, Clone, Copy)]
+struct Chain {
+    head: u32,
+    tail: u32,
+    len: usize,
+}
+
+impl Chain {
+    const EMPTY: Chain = Chain {
+        head: NIL,
+        tail: NIL,
+        len: 0,
+    };
 }
 
 /// A doubly linked list whose nodes are addressed by stable `u32` slots.
@@ -32,6 +52,8 @@ pub struct LruList<T> {
     tail: u32,
     free: u32,
     len: usize,
+    /// What departed since the last release, newest in front.
+    departed: Chain,
 }
 
 impl<T> Default for LruList<T> {
@@ -42,6 +64,7 @@ impl<T> Default for LruList<T> {
             tail: NIL,
             free: NIL,
             len: 0,
+            departed: Chain::EMPTY,
         }
     }
 }
@@ -77,10 +100,10 @@ impl<T> LruList<T> {
         some(self.node(slot).prev)
     }
 
-    /// The item in a live slot.
+    /// The item in a live or departed slot.
     ///
     /// # Panics
-    /// If `slot` is not live; slots come only from this list, so that is a bug.
+    /// If `slot` was removed; slots come only from this list, so that is a bug.
     pub fn get(&self, slot: u32) -> &T {
         self.node(slot).item.as_ref().expect("live slot")
     }
@@ -143,25 +166,50 @@ impl<T> LruList<T> {
         item
     }
 
-    /// Removes the `n` items at the back (all of them if there are fewer), cutting the
-    /// list once rather than unlinking each.
-    pub fn pop_back(&mut self, n: usize) {
-        let mut slot = self.tail;
-        for _ in 0..n.min(self.len) {
-            let free = self.free;
-            let node = self.node_mut(slot);
-            let prev = node.prev;
-            node.item = None;
-            node.prev = NIL;
-            node.next = free;
-            self.free = slot;
-            self.len -= 1;
-            slot = prev;
-        }
-        self.tail = slot;
-        match some(slot) {
-            Some(s) => self.node_mut(s).next = NIL,
+    /// Takes the items from `front` to the back, `n` of them, out of the list in one cut.
+    /// They stay readable in their slots, as departed, until [`LruList::release_departed`].
+    pub fn depart_back(&mut self, front: u32, n: usize) {
+        debug_assert!(n > 0 && n <= self.len, "{n} of {} items", self.len);
+        let tail = self.tail;
+        let kept = std::mem::replace(&mut self.node_mut(front).prev, NIL);
+        match some(kept) {
+            Some(k) => self.node_mut(k).next = NIL,
             None => self.head = NIL,
+        }
+        self.tail = kept;
+        self.len -= n;
+        // Later departures go in front of earlier ones, as they stood in the list.
+        let earlier = self.departed.head;
+        self.node_mut(tail).next = earlier;
+        match some(earlier) {
+            Some(e) => self.node_mut(e).prev = tail,
+            None => self.departed.tail = tail,
+        }
+        self.departed.head = front;
+        self.departed.len += n;
+    }
+
+    /// How many items departed since the last release.
+    pub fn departed_len(&self) -> usize {
+        self.departed.len
+    }
+
+    /// The departed slots, last to depart first.
+    pub fn departed_newest(&self) -> impl Iterator<Item = u32> + '_ {
+        std::iter::successors(some(self.departed.head), |&s| self.next(s))
+    }
+
+    /// The departed slots, first to depart first.
+    pub fn departed_oldest(&self) -> impl Iterator<Item = u32> + '_ {
+        std::iter::successors(some(self.departed.tail), |&s| self.prev(s))
+    }
+
+    /// Frees the departed slots in O(1), by chaining them onto the free list whole.
+    pub fn release_departed(&mut self) {
+        if let Some(tail) = some(self.departed.tail) {
+            self.node_mut(tail).next = self.free;
+            self.free = self.departed.head;
+            self.departed = Chain::EMPTY;
         }
     }
 
@@ -190,7 +238,12 @@ impl<T> LruList<T> {
             self.len += 1;
             return Some(slot);
         }
-        let slot = u32::try_from(self.len).ok().filter(|&s| s != NIL)?;
+        // No slot is free, so every node is taken: the next one is new.
+        let nodes = self
+            .chunks
+            .last()
+            .map_or(0, |c| (self.chunks.len() - 1) * CHUNK + c.len());
+        let slot = u32::try_from(nodes).ok().filter(|&s| s != NIL)?;
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
             // The first chunk starts small and doubles, so a small list stays small; later
             // chunks are allocated whole (only the pages written become resident).
@@ -322,20 +375,55 @@ mod tests {
         assert_eq!(l.iter().count(), n as usize);
         let walked: Vec<u32> = l.iter().map(|(_, v)| *v).take(3).collect();
         assert_eq!(walked, [CHUNK as u32, n - 1, n - 2]);
-        l.pop_back(3);
+        l.depart_back(1, 3);
         assert_eq!(l.len(), n as usize - 3);
         let back: Vec<u32> = std::iter::successors(l.back(), |&s| l.prev(s))
             .map(|s| *l.get(s))
             .take(2)
             .collect();
         assert_eq!(back, [2, 3]);
-        l.pop_back(usize::MAX);
+        assert_eq!(
+            l.push_back(8),
+            Some(n),
+            "departed slots are not reused before their release"
+        );
+        l.depart_back(l.front().unwrap(), l.len());
         assert!(l.is_empty());
         assert_eq!((l.front(), l.back()), (None, None));
+        assert_eq!(l.departed_len(), n as usize + 1);
+        l.release_departed();
+        assert_eq!(l.departed_len(), 0);
         assert_eq!(
             l.push_front(9),
             Some(CHUNK as u32),
-            "the last freed (the front) is reused first"
+            "the last departed (the front) is reused first"
         );
+    }
+
+    #[test]
+    fn departed_items_stay_readable_in_order_until_released() {
+        let mut l = LruList::default();
+        for c in "abcdef".chars() {
+            l.push_front(c);
+        }
+        let (a, b, c) = (0, 1, 2);
+        l.depart_back(b, 2);
+        l.depart_back(c, 1);
+        assert_eq!(items(&l), "fed");
+        assert_eq!(items_backwards(&l), "def");
+        let read =
+            |slots: &mut dyn Iterator<Item = u32>| -> String { slots.map(|s| *l.get(s)).collect() };
+        assert_eq!(read(&mut l.departed_oldest()), "abc");
+        assert_eq!(read(&mut l.departed_newest()), "cba");
+        assert_eq!(l.departed_len(), 3);
+        assert_eq!(l.push_front('g'), Some(6), "a new slot, not a departed one");
+        assert_eq!(*l.get(a), 'a', "still readable");
+        l.release_departed();
+        assert_eq!(l.departed_newest().count(), 0);
+        for (slot, item) in [(c, 'h'), (b, 'i'), (a, 'j'), (7, 'k')] {
+            assert_eq!(l.push_front(item), Some(slot), "{item}");
+        }
+        assert_eq!(items(&l), "kjihgfed");
+        assert_eq!(items_backwards(&l), "defghijk");
     }
 }

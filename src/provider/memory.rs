@@ -61,8 +61,8 @@ impl Provider for MemoryProvider {
         expired(session, cx)
     }
 
-    fn gc(&mut self, cx: Ctx, ev: &mut Events) -> GcReport {
-        gc_back(&mut self.table, expired, cx, ev)
+    fn gc(&mut self, cx: Ctx) -> GcReport {
+        gc_back(&mut self.table, expired, cx)
     }
 
     fn first_expired_at(&self, session: &Session, max_lifetime: Duration) -> Option<Time> {

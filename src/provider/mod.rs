@@ -85,7 +85,8 @@ pub struct GcReport {
 /// The book's session provider.
 ///
 /// Every method is handed a [`Ctx`] and never reads a clock. Every method that changes the
-/// store appends what happened to `ev`, in order. A method that returns an error has changed
+/// store appends what happened to `ev`, in order, except GC: the sessions it reaps are the
+/// table's departed (see [`SessionTable::depart_back_while`]). A method that returns an error has changed
 /// nothing, with one exception that is the point of lazy expiry: [`Error::Expired`] means
 /// the session was found expired and has been removed (and a `Removed(Expired)` event says
 /// so).
@@ -185,10 +186,11 @@ pub trait Provider {
     }
 
     /// `SessionGC(maxlifetime)`: removes sessions from the back while the back one is
-    /// expired, and stops at the first live one.
+    /// expired, and stops at the first live one. The reaped sessions depart: they stay
+    /// readable, in the order reaped, until the table releases them.
     ///
     /// Each flavour runs [`gc_back`] with its expiry rule.
-    fn gc(&mut self, cx: Ctx, ev: &mut Events) -> GcReport;
+    fn gc(&mut self, cx: Ctx) -> GcReport;
 
     /// Removes the least recently used session (the back of the list), to make room.
     fn evict_lru(&mut self, cx: Ctx, ev: &mut Events) -> bool {
@@ -297,29 +299,10 @@ pub fn check_id(sid: &str) -> Result<()> {
     Ok(())
 }
 
-/// `SessionGC` on `table` with the rule `expired`: removes sessions from the back while
-/// the back one is expired, with a `Removed(Gc)` event for each, in order.
-fn gc_back(
-    table: &mut SessionTable,
-    expired: fn(&Session, Ctx) -> bool,
-    cx: Ctx,
-    ev: &mut Events,
-) -> GcReport {
-    // Room for an event per session, reserved up front (address space, not memory, until
-    // written): the log never moves while the walk fills it, which would copy every event
-    // so far and fault in fresh pages twice. Without the room, the log just grows as needed.
-    let _ = ev.try_reserve(table.len());
-    let (scanned, reaped) = table.pop_back_while(
-        |s| expired(s, cx),
-        |s| {
-            ev.push(Event {
-                at: cx.now,
-                id: s.id_owned(),
-                last_access: s.last_access(),
-                kind: EventKind::Removed(Reason::Gc),
-            });
-        },
-    );
+/// `SessionGC` on `table` with the rule `expired`: takes sessions off the back while the
+/// back one is expired, as departed, in order.
+fn gc_back(table: &mut SessionTable, expired: fn(&Session, Ctx) -> bool, cx: Ctx) -> GcReport {
+    let (scanned, reaped) = table.depart_back_while(|s| expired(s, cx));
     GcReport { scanned, reaped }
 }
 

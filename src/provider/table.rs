@@ -159,42 +159,70 @@ impl SessionTable {
         self.list.prev(slot)
     }
 
-    /// Removes sessions from the back of the list while `expired` holds for the back one,
-    /// calling `removed` on each before it goes. Returns how many were looked at and how
-    /// many removed.
+    /// Takes sessions off the back of the list while `expired` holds for the back one, and
+    /// keeps them as departed (see [`SessionTable::departed_oldest`]) until the next
+    /// [`SessionTable::release_departed`]. Returns how many were looked at and how many left.
     ///
-    /// The walk is a chain of cache misses, one a session; each index entry, at a random
-    /// place, would be another. So the entry is prefetched as soon as its session is seen
-    /// and removed a few sessions later, when it has arrived: its miss overlaps the walk.
-    pub fn pop_back_while(
-        &mut self,
-        mut expired: impl FnMut(&Session) -> bool,
-        mut removed: impl FnMut(&Session),
-    ) -> (u64, u64) {
+    /// The walk is a chain of cache misses, one a session, and writes nothing to the list
+    /// until one cut at the end: the departed stay in their nodes, so recording who left
+    /// touches no new memory. Each index entry, at a random place, would be another miss,
+    /// so it is prefetched as soon as its session is seen and removed a few sessions later,
+    /// when it has arrived: its miss overlaps the walk.
+    pub fn depart_back_while(&mut self, mut expired: impl FnMut(&Session) -> bool) -> (u64, u64) {
         /// How many sessions behind the walk index entries are removed.
         const LAG: usize = 8;
         let mut pending = [(0, 0); LAG];
         let (mut scanned, mut reaped) = (0, 0);
-        while let Some(slot) = self.list.back() {
+        let mut front = None;
+        let mut slot = self.list.back();
+        while let Some(s) = slot {
             scanned += 1;
-            let session = self.list.get(slot);
+            let session = self.list.get(s);
             if !expired(session) {
                 break;
             }
             let hash = self.hash(&session.id);
             self.index.prefetch(hash);
-            removed(session);
-            self.list.remove(slot);
-            let due = std::mem::replace(&mut pending[reaped % LAG], (hash, slot));
+            let due = std::mem::replace(&mut pending[reaped % LAG], (hash, s));
             if reaped >= LAG {
                 self.index.remove(due.0, due.1);
             }
             reaped += 1;
+            front = Some(s);
+            slot = self.list.prev(s);
         }
         for &(hash, slot) in pending.iter().take(reaped) {
             self.index.remove(hash, slot);
         }
+        if let Some(front) = front {
+            self.list.depart_back(front, reaped);
+        }
         (scanned, reaped as u64)
+    }
+
+    /// How many sessions departed since the last release.
+    pub fn departed_len(&self) -> usize {
+        self.list.departed_len()
+    }
+
+    /// The departed sessions, in the order they left.
+    pub fn departed_oldest(&self) -> impl Iterator<Item = &Session> {
+        self.list.departed_oldest().map(|s| self.get(s))
+    }
+
+    /// The departed sessions, the last to leave first.
+    pub fn departed_newest(&self) -> impl Iterator<Item = &Session> {
+        self.list.departed_newest().map(|s| self.get(s))
+    }
+
+    /// The sessions that departed from `first` on, in the order they left.
+    pub fn departed_from(&self, first: u32) -> impl Iterator<Item = &Session> {
+        std::iter::successors(Some(first), |&s| self.list.prev(s)).map(|s| self.get(s))
+    }
+
+    /// Frees the departed sessions' slots for reuse, in O(1).
+    pub fn release_departed(&mut self) {
+        self.list.release_departed();
     }
 
     /// Starts loading what moving `slot` to the front will write, so that a read followed
@@ -238,7 +266,7 @@ mod tests {
     }
 
     #[test]
-    fn removing_the_back_run_leaves_the_others_findable() {
+    fn the_departed_back_run_is_unfindable_but_readable_until_released() {
         let mut t = SessionTable::default();
         let ids: Vec<String> = (0..1000).map(|i| format!("s{i}")).collect();
         for (i, id) in ids.iter().enumerate() {
@@ -246,13 +274,14 @@ mod tests {
                 .unwrap();
         }
         // The back of the list holds the oldest: s0, s1, ...
-        let mut seen = Vec::new();
+        let first = t.back().unwrap();
         let old = |s: &Session| s.last_access() < Time::from_unix_nanos(400);
-        assert_eq!(
-            t.pop_back_while(old, |s| seen.push(s.id().to_owned())),
-            (401, 400)
-        );
-        assert_eq!(seen, ids[..400]);
+        assert_eq!(t.depart_back_while(old), (401, 400));
+        let names = |it: &mut dyn Iterator<Item = &Session>| -> Vec<String> {
+            it.map(|s| s.id().to_owned()).collect()
+        };
+        assert_eq!(names(&mut t.departed_oldest()), ids[..400]);
+        assert_eq!(names(&mut t.departed_from(first).take(400)), ids[..400]);
         assert_eq!(t.len(), 600);
         t.check_index().unwrap();
         for (i, id) in ids.iter().enumerate() {
@@ -260,11 +289,21 @@ mod tests {
         }
         assert_eq!(t.iter_back().next().map(Session::id), Some("s400"));
         assert_eq!(t.iter().next().map(Session::id), Some("s999"));
-        assert_eq!(t.pop_back_while(|_| true, |_| ()), (600, 600));
+        let second = t.back().unwrap();
+        assert_eq!(t.depart_back_while(|_| true), (600, 600));
         assert!(t.is_empty());
         assert_eq!(t.iter().count(), 0);
-        t.insert("again", Time::from_unix_nanos(0), End::Back)
-            .unwrap();
+        assert_eq!(t.departed_len(), 1000);
+        assert_eq!(names(&mut t.departed_oldest()), ids);
+        assert_eq!(names(&mut t.departed_from(second).take(600)), ids[400..]);
+        let newest = names(&mut t.departed_newest());
+        assert!(newest.iter().rev().eq(ids.iter()), "newest first");
+        t.release_departed();
+        assert_eq!(t.departed_len(), 0);
+        for id in ["again", "s5"] {
+            t.insert(id, Time::from_unix_nanos(0), End::Back).unwrap();
+        }
+        assert_eq!(t.len(), 2);
         t.check_index().unwrap();
     }
 }
