@@ -465,9 +465,11 @@ impl Manager {
         }
         let table = self.provider.table();
         let reaped = table.departed_len();
-        self.stats.reaped_gc += reaped as u64;
-        let newest = gc_events(table.departed_newest(), self.runs.iter().rev());
-        self.log.prepend_current(reaped, newest);
+        if reaped > 0 {
+            self.stats.reaped_gc += reaped as u64;
+            let newest = gc_events(table.departed_newest(), self.runs.iter().rev());
+            self.log.prepend_current(reaped, newest);
+        }
     }
 
     /// Fires every timer run due by `now`, each at its own instant, in order.
