@@ -166,6 +166,9 @@ impl EventLog {
     /// front of them. `newest_first` yields them, the latest first: only as many are taken
     /// as the bound has room for, and the earliest, with no room, are forgotten at once.
     pub fn prepend_current(&mut self, count: usize, newest_first: impl Iterator<Item = Event>) {
+        if count == 0 {
+            return;
+        }
         let room = self
             .capacity
             .saturating_sub(self.current().len())
