@@ -151,8 +151,8 @@ pub enum Command {
     Lru(Limit),
     /// `timeline [--limit N | --all]`
     Timeline(Limit),
-    /// `gc`
-    Gc,
+    /// `gc [--limit N | --all]`
+    Gc(Limit),
     /// `advance-clock DURATION`
     AdvanceClock(Duration),
     /// `clock`
@@ -254,10 +254,10 @@ pub fn parse_words(name: &str, args: &[String]) -> Result<Command> {
         "list" => Command::List(only_limit(spec, args)?),
         "lru" => Command::Lru(only_limit(spec, args)?),
         "timeline" => Command::Timeline(only_limit(spec, args)?),
-        "gc" | "clock" | "stats" | "quit" | "exit" => {
+        "gc" => Command::Gc(only_limit(spec, args)?),
+        "clock" | "stats" | "quit" | "exit" => {
             arity(spec, args, 0, 0)?;
             match name {
-                "gc" => Command::Gc,
                 "clock" => Command::Clock,
                 "stats" => Command::Stats,
                 _ => Command::Quit,

@@ -160,12 +160,13 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "gc",
-        args: "",
+        args: "[--limit N | --all]",
         summary: "run SessionGC(max-lifetime) now; table of what was reaped",
         detail: "Walks the list from the back and removes sessions while the back one is \
                  expired, stopping at the first live one, then reports what it scanned and \
-                 reaped.",
-        example: "gc",
+                 reaped. The table shows the first 20 sessions reaped and says how many more \
+                 there are; --limit N shows N, --all shows every one.",
+        example: "gc --all",
         mirrors: "SessionGC(maxlifetime)",
         id_args: &[],
     },

@@ -58,14 +58,21 @@ pub struct Reaped {
 }
 
 impl RunView {
-    /// `run`, a run of `m`'s last operation, with its sessions.
+    /// `run`, a run of `m`'s last operation, with all its sessions.
     pub fn new(m: &Manager, run: &GcRun) -> RunView {
+        RunView::first(m, run, usize::MAX)
+    }
+
+    /// `run`, a run of `m`'s last operation, with the first `rows` sessions it reaped
+    /// (`report.reaped` says how many there are in all).
+    pub fn first(m: &Manager, run: &GcRun, rows: usize) -> RunView {
         RunView {
             at: run.at,
             auto: run.auto,
             report: run.report,
             reaped: m
                 .reaped(run)
+                .take(rows)
                 .map(|s| Reaped {
                     id: s.id_owned(),
                     last_access: s.last_access(),

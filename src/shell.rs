@@ -170,9 +170,9 @@ impl Shell {
                 next_gc: self.manager.next_gc(),
                 listing: self.listing(limit),
             }),
-            Command::Gc => {
+            Command::Gc(limit) => {
                 let run = m.gc(now);
-                Reply::Gc(RunView::new(m, &run))
+                Reply::Gc(RunView::first(m, &run, limit.rows(DEFAULT_ROWS)))
             }
             Command::AdvanceClock(d) => {
                 let now = self.clock.advance(d)?;
@@ -382,7 +382,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::List(_) => "list",
         Command::Lru(_) => "lru",
         Command::Timeline(_) => "timeline",
-        Command::Gc => "gc",
+        Command::Gc(_) => "gc",
         Command::AdvanceClock(_) => "advance-clock",
         Command::Clock => "clock",
         Command::Config { .. } => "config",

@@ -72,3 +72,37 @@ fn tables_have_no_trailing_spaces_and_align_wide_characters() {
         "{show:?} {widths:?}"
     );
 }
+
+#[test]
+fn the_gc_table_shows_20_rows_unless_asked() {
+    let mut shell = Shell::new(Options::default()).expect("default options are valid");
+    let mut run = |line: &str| {
+        let mut out = String::new();
+        Printer::PLAIN
+            .execute(&mut shell, line, &mut out)
+            .unwrap_or_else(|e| panic!("`{line}` failed: {e}"));
+        out
+    };
+    let rows = |out: &str| out.lines().filter(|l| l.starts_with("│ s")).count();
+    for round in 0..2 {
+        run("config auto-gc off");
+        for i in 0..25 {
+            run(&format!("new s{round}-{i}"));
+        }
+        run("advance-clock 2h");
+        let limit = ["gc", "gc --all"][round];
+        let out = run(limit);
+        assert!(out.starts_with("gc at "), "{out}");
+        assert!(out.contains("reaped 25"), "{out}");
+        if round == 0 {
+            assert_eq!(rows(&out), 20, "{out}");
+            assert!(
+                out.ends_with("… 5 more reaped (of 25); use --limit N or --all to see them\n"),
+                "{out}"
+            );
+        } else {
+            assert_eq!(rows(&out), 25, "{out}");
+            assert!(!out.contains("more reaped"), "{out}");
+        }
+    }
+}

@@ -256,6 +256,16 @@ fn gc(run: &RunView, cx: &Context, style: Style, out: &mut String) {
         ]);
     }
     table::push(out, &t);
+    let more = usize::try_from(run.report.reaped)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(run.reaped.len());
+    if more > 0 {
+        let _ = writeln!(
+            out,
+            "… {more} more reaped (of {}); use --limit N or --all to see them",
+            run.report.reaped
+        );
+    }
 }
 
 fn config(v: &ConfigView, style: Style, out: &mut String) {
