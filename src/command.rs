@@ -441,7 +441,7 @@ mod tests {
         );
         assert_eq!(
             err("gc now"),
-            "`gc` takes no arguments (1 given); usage: gc"
+            "`gc` takes no arguments (1 given); usage: gc [--limit N | --all]"
         );
         assert_eq!(err("touch ''"), "a session id must not be empty");
         assert_eq!(

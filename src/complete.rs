@@ -111,6 +111,7 @@ mod tests {
         assert_eq!(hint("set a ").as_deref(), Some("KEY VALUE"));
         assert_eq!(hint("set a k v "), None);
         assert_eq!(hint("set a"), None);
-        assert_eq!(hint("gc"), None);
+        assert_eq!(hint("gc").as_deref(), Some(" [--limit N | --all]"));
+        assert_eq!(hint("clock"), None);
     }
 }

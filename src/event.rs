@@ -104,12 +104,13 @@ pub type Events = Vec<Event>;
 /// The default number of events kept by [`EventLog`].
 pub const DEFAULT_LOG_CAPACITY: usize = 10_000;
 
-/// The latest events, up to a fixed number, and every event of the current operation.
+/// The latest events, up to a fixed number, and the current operation's events.
 ///
 /// One buffer holds both, oldest first. An operation's events are pushed straight into it
-/// and stay there, so keeping them in the log copies nothing. When the earlier events pass
-/// twice the bound, the oldest are forgotten in one go: memory stays flat on long runs, and
-/// each event is moved at most once.
+/// and stay there, so keeping them in the log copies nothing. Events told after the fact (a
+/// GC run's removals) are put in front of them, only as many as the bound keeps. When the
+/// earlier events pass twice the bound, the oldest are forgotten in one go: memory stays
+/// flat on long runs.
 #[derive(Debug, Clone)]
 pub struct EventLog {
     buf: Events,

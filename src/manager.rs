@@ -153,7 +153,8 @@ pub struct GcRun {
     pub auto: bool,
     /// What it scanned and reaped.
     pub report: GcReport,
-    /// The operation it belongs to, and the slot of the first session it reaped.
+    /// The operation it belongs to, and the slot at the back when it ran: the first session
+    /// it reaped, if it reaped any.
     operation: u64,
     first: Option<u32>,
 }

@@ -1,7 +1,8 @@
 //! An O(1) doubly linked list in an arena, linked by `u32` indices, with no `unsafe`.
 //!
 //! Push at either end, move to front, remove and walk both ways are O(1). Freed slots are
-//! chained into a free list and reused, so the arena never grows past the peak length.
+//! chained into a free list and reused, so the arena never grows past the peak count of
+//! live and departed items.
 //!
 //! The back of the list can also *depart* in one cut: those items leave the list but stay
 //! readable in their slots, as a record of what left, until they are released together.
@@ -103,7 +104,8 @@ impl<T> LruList<T> {
     /// The item in a live or departed slot.
     ///
     /// # Panics
-    /// If `slot` was removed; slots come only from this list, so that is a bug.
+    /// If `slot` was removed; slots come only from this list, so that is a bug. A released
+    /// departed slot still answers with its old item: nothing should read one.
     pub fn get(&self, slot: u32) -> &T {
         self.node(slot).item.as_ref().expect("live slot")
     }
