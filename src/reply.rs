@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
-use crate::command::Setting;
-use crate::event::Event;
 use compact_str::CompactString;
 
+use crate::command::Setting;
+use crate::event::Event;
 use crate::manager::{GcRun, Manager, Stats};
 use crate::provider::GcReport;
 use crate::provider::ReadOutcome;

@@ -84,13 +84,13 @@ fn the_gc_table_shows_20_rows_unless_asked() {
         out
     };
     let rows = |out: &str| out.lines().filter(|l| l.starts_with("│ s")).count();
-    for round in 0..2 {
+    for round in 0..3 {
         run("config auto-gc off");
         for i in 0..25 {
             run(&format!("new s{round}-{i}"));
         }
         run("advance-clock 2h");
-        let limit = ["gc", "gc --all"][round];
+        let limit = ["gc", "gc --all", "gc --limit 0"][round];
         let out = run(limit);
         assert!(out.starts_with("gc at "), "{out}");
         assert!(out.contains("reaped 25"), "{out}");
@@ -100,9 +100,18 @@ fn the_gc_table_shows_20_rows_unless_asked() {
                 out.ends_with("… 5 more reaped (of 25); use --limit N or --all to see them\n"),
                 "{out}"
             );
-        } else {
+        } else if round == 1 {
             assert_eq!(rows(&out), 25, "{out}");
             assert!(!out.contains("more reaped"), "{out}");
+        } else {
+            assert_eq!(rows(&out), 0, "{out}");
+            assert!(
+                out.ends_with(
+                    "… 25 more reaped (of 25); use --limit N or --all to see them
+"
+                ),
+                "{out}"
+            );
         }
     }
 }

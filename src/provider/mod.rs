@@ -86,8 +86,8 @@ pub struct GcReport {
 ///
 /// Every method is handed a [`Ctx`] and never reads a clock. Every method that changes the
 /// store appends what happened to `ev`, in order, except GC: the sessions it reaps are the
-/// table's departed (see [`SessionTable::depart_back_while`]). A method that returns an error has changed
-/// nothing, with one exception that is the point of lazy expiry: [`Error::Expired`] means
+/// table's departed (see [`SessionTable::depart_back_while`]). A method that returns an
+/// error has changed nothing, with one exception that is the point of lazy expiry: [`Error::Expired`] means
 /// the session was found expired and has been removed (and a `Removed(Expired)` event says
 /// so).
 pub trait Provider {

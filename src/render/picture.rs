@@ -42,7 +42,7 @@ pub fn lru(listing: &Listing, style: Style, out: &mut String) {
     out.push_str(&line);
     out.push('\n');
     if more > 0 {
-        more_line(listing, out);
+        more_line(listing.rows.len(), listing.total, "more", out);
     }
 }
 
@@ -71,7 +71,7 @@ pub fn timeline(t: &Timeline, _style: Style, out: &mut String) {
         "gc".to_owned() + &" ".repeat(id_width - 2),
         horizon(t)
     );
-    more_line(&t.listing, out);
+    more_line(t.listing.rows.len(), t.listing.total, "more", out);
 }
 
 fn bar(r: &SessionRow, t: &Timeline) -> (String, String) {

@@ -204,7 +204,7 @@ fn list(listing: &Listing, style: Style, out: &mut String) {
         ]);
     }
     table::push(out, &t);
-    more_line(listing, out);
+    more_line(listing.rows.len(), listing.total, "more", out);
 }
 
 /// `one` or `many`, as `n` asks.
@@ -212,14 +212,13 @@ pub(super) fn plural(n: usize, one: &'static str, many: &'static str) -> &'stati
     if n == 1 { one } else { many }
 }
 
-/// `… N more` under a listing that was cut short.
-pub(super) fn more_line(listing: &Listing, out: &mut String) {
-    let more = listing.total - listing.rows.len();
+/// `… N more` under rows that were cut short: `shown` of `total`.
+pub(super) fn more_line(shown: usize, total: usize, more_label: &str, out: &mut String) {
+    let more = total.saturating_sub(shown);
     if more > 0 {
         let _ = writeln!(
             out,
-            "… {more} more (of {}); use --limit N or --all to see them",
-            listing.total
+            "… {more} {more_label} (of {total}); use --limit N or --all to see them"
         );
     }
 }
@@ -230,7 +229,7 @@ fn gc(run: &RunView, cx: &Context, style: Style, out: &mut String) {
         "gc at {}: scanned {}, reaped {}",
         run.at, run.report.scanned, run.report.reaped
     );
-    if run.reaped.is_empty() {
+    if run.report.reaped == 0 {
         return;
     }
     let mut t = table::new(&["id", "last access", "idle", "why"], style);
@@ -256,16 +255,8 @@ fn gc(run: &RunView, cx: &Context, style: Style, out: &mut String) {
         ]);
     }
     table::push(out, &t);
-    let more = usize::try_from(run.report.reaped)
-        .unwrap_or(usize::MAX)
-        .saturating_sub(run.reaped.len());
-    if more > 0 {
-        let _ = writeln!(
-            out,
-            "… {more} more reaped (of {}); use --limit N or --all to see them",
-            run.report.reaped
-        );
-    }
+    let reaped = usize::try_from(run.report.reaped).unwrap_or(usize::MAX);
+    more_line(run.reaped.len(), reaped, "more reaped", out);
 }
 
 fn config(v: &ConfigView, style: Style, out: &mut String) {
