@@ -1,14 +1,13 @@
-//! Micro-benchmarks of the engine through the manager the REPL uses (memory flavour, events
+//! Micro-benchmarks of the engine through the manager the REPL uses (memory store, events
 //! and log included): `new`, `touch`, `get` and `gc`. Run with `cargo bench`.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use sessim::ids::IdGenerator;
+use sessim::basics::ids::IdGenerator;
+use sessim::basics::time::Time;
 use sessim::manager::{Config, Manager};
-use sessim::provider::Flavour;
-use sessim::time::Time;
 
 /// Sessions in the store for `touch` and `get`.
 const STORED: u64 = 100_000;
@@ -19,7 +18,7 @@ fn manager() -> Manager {
         auto_gc: false,
         ..Config::default()
     };
-    Manager::new(config, Flavour::Memory, IdGenerator::seeded(1), START).unwrap()
+    Manager::new(config, IdGenerator::seeded(1), START).unwrap()
 }
 
 fn ids(n: u64) -> Vec<String> {
@@ -91,7 +90,7 @@ fn touch_and_get(c: &mut Criterion) {
         b.iter(|| {
             let id = &ids[(xorshift(&mut x) % STORED) as usize];
             now = at(now, 1_000);
-            black_box(m.get_with(id, "uid", now, |v| v.map(str::len)).unwrap())
+            black_box(m.get(id, "uid", now).unwrap().map(|v| v.len()))
         });
     });
     g.finish();
@@ -108,7 +107,7 @@ fn gc(c: &mut Criterion) {
             || filled(&ids),
             |(mut m, _)| {
                 let now = at(START, (STORED as i64 / 2) * 1_000_000 + 3_600_000_000_000);
-                let run = m.gc(now);
+                let run = m.gc(now).unwrap();
                 assert_eq!(run.report.reaped, STORED / 2);
                 m
             },

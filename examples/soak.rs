@@ -10,9 +10,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use sessim::options::Options;
-use sessim::printer::Printer;
+use sessim::front::step::Printer;
 use sessim::shell::Shell;
+use sessim::shell::options::Options;
 
 /// The most sessions stored at once.
 const CAPACITY: u64 = 10_000;
@@ -110,7 +110,6 @@ fn main() -> ExitCode {
     let mut shell = Shell::new(options).expect("valid options");
     let mut rng = Rng(42);
     let mut text = String::new();
-    let mut output = String::new();
     let (mut ok, mut failed, mut printed) = (0u64, 0u64, 0u64);
     let mut baseline: Option<u64> = None;
     let mut peak = 0;
@@ -121,24 +120,26 @@ fn main() -> ExitCode {
     );
     for i in 1..=total {
         line(&mut rng, &mut text);
-        output.clear();
-        match Printer::PLAIN.execute(&mut shell, &text, &mut output) {
-            Ok(_) => ok += 1,
-            Err(e) => {
+        match Printer::PLAIN.step(&mut shell, &text) {
+            Some(ran) if ran.error.is_some() => {
                 failed += 1;
-                Printer::PLAIN.error(&text, &e, &mut output);
+                printed += ran.text().len() as u64;
             }
+            Some(ran) => {
+                ok += 1;
+                printed += ran.output.len() as u64;
+            }
+            None => ok += 1,
         }
-        printed += output.len() as u64;
         if i % REPORT_EVERY == 0 || i == total {
-            if let Err(why) = shell.manager().provider().check_invariants() {
+            if let Err(why) = shell.manager().check() {
                 eprintln!("error: invariants broken after {i} commands: {why}");
                 return ExitCode::from(1);
             }
             let rss = rss_kib().unwrap_or(0);
             println!(
                 "{i:>10} {:>9} {:>9} {failed:>9} {rss:>10} {:>8.1}",
-                shell.manager().provider().len(),
+                shell.manager().stored().unwrap_or(0),
                 shell.manager().log().len(),
                 started.elapsed().as_secs_f64()
             );

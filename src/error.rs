@@ -72,6 +72,9 @@ pub enum Error {
     /// A line that does not parse as a command.
     #[error("{0}")]
     Usage(String),
+    /// The store failed, or answered what it should not.
+    #[error("the store failed: {0}")]
+    Store(String),
 }
 
 #[cfg(test)]

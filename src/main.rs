@@ -7,5 +7,5 @@
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() -> std::process::ExitCode {
-    sessim::app::main()
+    sessim::front::app::main()
 }

@@ -8,12 +8,12 @@ use std::process::Output;
 
 use common::{scratch, sessim, state, text, write};
 
-use sessim::help::COMMANDS;
+use sessim::basics::time::Time;
 use sessim::manager::Config;
-use sessim::options::Options;
-use sessim::provider::Flavour;
+use sessim::rules::Defects;
 use sessim::shell::Shell;
-use sessim::time::Time;
+use sessim::shell::commands::COMMANDS;
+use sessim::shell::options::Options;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -39,9 +39,12 @@ fn one_error_line(out: &Output) -> String {
 }
 
 /// A store with two sessions, a few values, and time gone by.
-fn store(flavour: Flavour) -> Shell {
+fn store(defects: Defects) -> Shell {
     let mut shell = Shell::new(Options {
-        flavour,
+        config: Config {
+            defects,
+            ..Config::default()
+        },
         seed: Some(7),
         ..Default::default()
     })
@@ -78,8 +81,8 @@ fn refused(shell: &mut Shell, line: &str) -> String {
 }
 
 fn both(f: impl Fn(&mut Shell)) {
-    for flavour in [Flavour::Memory, Flavour::Book] {
-        f(&mut store(flavour));
+    for defects in [Defects::NONE, Defects::ALL] {
+        f(&mut store(defects));
     }
 }
 
@@ -159,40 +162,60 @@ fn negative_and_malformed_option_values_are_named_with_what_is_right() {
 // ---------------------------------------------------------------------------------------
 // Commands: arity, empty ids
 
-/// For each command: a line with too few arguments (if it needs any), one with too many,
-/// and one with an empty quoted id (if it takes an id).
-const ARITY: &[(&str, Option<&str>, &str, Option<&str>)] = &[
-    ("new", None, "new a b", Some("new ''")),
-    ("read", Some("read"), "read a b", Some("read ''")),
-    ("set", Some("set a k"), "set a k v w", Some("set '' k v")),
-    ("get", Some("get a"), "get a k x", Some("get \"\" k")),
-    ("del", Some("del a"), "del a k x", Some("del '' k")),
-    ("incr", Some("incr a"), "incr a n 1 2", Some("incr '' n")),
-    ("touch", Some("touch"), "touch a b", Some("touch ''")),
+/// A command's name, and lines with too few arguments, too many, and an empty id.
+type Arity = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// For each command: a line with too few arguments (if it needs any), one with too many
+/// (if there can be too many), and one with an empty quoted id (if it takes an id).
+const ARITY: &[Arity] = &[
+    ("new", None, Some("new a b"), Some("new ''")),
+    ("read", Some("read"), Some("read a b"), Some("read ''")),
+    (
+        "set",
+        Some("set a k"),
+        Some("set a k v w"),
+        Some("set '' k v"),
+    ),
+    ("get", Some("get a"), Some("get a k x"), Some("get \"\" k")),
+    ("del", Some("del a"), Some("del a k x"), Some("del '' k")),
+    (
+        "incr",
+        Some("incr a"),
+        Some("incr a n 1 2"),
+        Some("incr '' n"),
+    ),
+    ("touch", Some("touch"), Some("touch a b"), Some("touch ''")),
     (
         "destroy",
         Some("destroy"),
-        "destroy a b",
+        Some("destroy a b"),
         Some("destroy ''"),
     ),
-    ("show", Some("show"), "show a b", Some("show ''")),
-    ("list", None, "list a", None),
-    ("lru", None, "lru a", None),
-    ("timeline", None, "timeline a", None),
-    ("gc", None, "gc now", None),
+    ("show", Some("show"), Some("show a b"), Some("show ''")),
+    ("list", None, Some("list a"), None),
+    ("lru", None, Some("lru a"), None),
+    ("timeline", None, Some("timeline a"), None),
+    ("gc", None, Some("gc now"), None),
     (
         "advance-clock",
         Some("advance-clock"),
-        "advance-clock 1s 2s",
+        Some("advance-clock 1s 2s"),
         None,
     ),
-    ("clock", None, "clock now", None),
-    ("config", None, "config capacity 3 4", None),
-    ("stats", None, "stats a", None),
-    ("log", None, "log a b", Some("log ''")),
-    ("help", None, "help set get", None),
-    ("quit", None, "quit now", None),
-    ("exit", None, "exit now", None),
+    ("clock", None, Some("clock now"), None),
+    ("config", None, Some("config capacity 3 4"), None),
+    ("stats", None, Some("stats a"), None),
+    ("log", None, Some("log a b"), Some("log ''")),
+    // Any number of options: `reset_refuses_bad_options_and_keeps_the_simulation` below.
+    ("reset", None, None, None),
+    ("help", None, Some("help set get"), None),
+    ("quit", None, Some("quit now"), None),
+    ("exit", None, Some("exit now"), None),
 ];
 
 #[test]
@@ -213,9 +236,11 @@ fn too_few_too_many_and_empty_ids_are_refused_with_the_usage() {
                 assert!(e.contains("needs more arguments"), "{line}: {e}");
                 assert!(e.ends_with(&usage), "{line}: {e}");
             }
-            let e = refused(shell, many);
-            assert!(e.contains(&format!("`{name}` takes")), "{many}: {e}");
-            assert!(e.ends_with(&usage), "{many}: {e}");
+            if let Some(many) = many {
+                let e = refused(shell, many);
+                assert!(e.contains(&format!("`{name}` takes")), "{many}: {e}");
+                assert!(e.ends_with(&usage), "{many}: {e}");
+            }
             if let Some(line) = empty {
                 assert_eq!(
                     refused(shell, line),
@@ -223,6 +248,30 @@ fn too_few_too_many_and_empty_ids_are_refused_with_the_usage() {
                     "{line}"
                 );
             }
+        }
+    });
+}
+
+#[test]
+fn reset_refuses_bad_options_and_keeps_the_simulation() {
+    both(|shell| {
+        for (line, why) in [
+            ("reset --defects B9", "unknown defect `B9`"),
+            ("reset --max-lifetime 0s", "must be longer than 0s"),
+            ("reset --nosuch", "--nosuch"),
+            (
+                "reset --format json",
+                "--format and --color stay as sessim started",
+            ),
+            ("reset --provider book --defects B1", "give one of them"),
+            ("reset extra", "extra"),
+        ] {
+            let e = refused(shell, line);
+            assert!(e.contains(why), "{line}: {e}");
+            assert!(
+                e.ends_with("usage: reset [OPTION...]") || e.contains("give one"),
+                "{line}: {e}"
+            );
         }
     });
 }
@@ -327,6 +376,13 @@ fn bad_settings_are_refused() {
             ("config colour red", "unknown setting `colour`"),
             ("config max_lifetime 1h", "did you mean `max-lifetime`?"),
             ("config Capacity 3", "unknown setting `Capacity`"),
+            ("config defects B9", "unknown defect `B9`"),
+            ("config defects B2", "B2 is not a switch"),
+            ("config defects B1,,B7", "an empty name"),
+            (
+                "config provider book",
+                "only defects, max-lifetime, gc-interval",
+            ),
         ] {
             let e = refused(shell, line);
             assert!(e.contains(why), "{line}: {e}");

@@ -1,6 +1,6 @@
 //! `sessim bench` through the library at N = 1e5, M = 2e5: the exact counters and digest.
 
-use sessim::bench::{self, Workload};
+use sessim::front::bench::{self, Workload};
 
 #[test]
 fn the_standard_workload_at_1e5_sessions_counts_and_digests_exactly() {

@@ -1,4 +1,4 @@
-//! Fuzzing the line language: random lines into `Shell::execute` on both flavours, rendered
+//! Fuzzing the line language: random lines into `Shell::execute` under any defects, rendered
 //! as text and JSON. After every line the engine's invariants hold, nothing panicked, and a
 //! line that failed left the store exactly as it was (lazy expiry excepted: it removes the
 //! one expired session it reports).
@@ -13,14 +13,14 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 use sessim::Error;
-use sessim::help::COMMANDS;
+use sessim::front::step::Printer;
 use sessim::manager::Config;
-use sessim::options::{Format, Options};
-use sessim::printer::Printer;
-use sessim::provider::Flavour;
 use sessim::render::Style;
-use sessim::reply::Reply;
+use sessim::rules::Defects;
 use sessim::shell::Shell;
+use sessim::shell::commands::COMMANDS;
+use sessim::shell::options::{Format, Options};
+use sessim::shell::reply::Reply;
 
 use common::state;
 
@@ -33,7 +33,7 @@ const JSON: Printer = Printer {
 fn step(shell: &mut Shell, line: &str) -> Result<(), TestCaseError> {
     let before = state(shell);
     let result = shell.execute(line);
-    let invariants = shell.manager().provider().check_invariants();
+    let invariants = shell.manager().check();
     prop_assert!(invariants.is_ok(), "after {line:?}: {invariants:?}");
     let mut text = String::new();
     let mut json = String::new();
@@ -51,7 +51,10 @@ fn step(shell: &mut Shell, line: &str) -> Result<(), TestCaseError> {
             let mut expected = before;
             if let Error::Expired(id) = &e {
                 // Lazy expiry: exactly that session is gone, and the removal is tallied.
-                prop_assert_eq!(shell.manager().provider().flavour(), Flavour::Memory);
+                prop_assert!(
+                    shell.manager().rules().lazy_expiry(),
+                    "B7 never expires lazily"
+                );
                 let n = expected.sessions.len();
                 expected.sessions.retain(|s| &s.0 != id);
                 prop_assert_eq!(expected.sessions.len() + 1, n, "{} was not stored", id);
@@ -66,8 +69,8 @@ fn step(shell: &mut Shell, line: &str) -> Result<(), TestCaseError> {
                 line,
                 e
             );
-            Printer::PLAIN.error(line, &e, &mut text);
-            JSON.error(line, &e, &mut json);
+            text = Printer::PLAIN.error(shell, line, &e);
+            json = JSON.error(shell, line, &e);
             prop_assert!(
                 text.starts_with("error: ") && text.ends_with('\n') && text.lines().count() == 1,
                 "not one error line: {text:?}"
@@ -81,10 +84,10 @@ fn step(shell: &mut Shell, line: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// A store of either flavour, under settings that make expiry, GC and eviction frequent.
+/// A store with any defects, under settings that make expiry, GC and eviction frequent.
 fn options_strategy() -> impl Strategy<Value = Options> {
     (
-        prop_oneof![Just(Flavour::Memory), Just(Flavour::Book)],
+        proptest::sample::select(Defects::every().collect::<Vec<_>>()),
         prop_oneof![
             4 => Just(Duration::from_secs(3600)),
             2 => Just(Duration::from_secs(90)),
@@ -102,17 +105,17 @@ fn options_strategy() -> impl Strategy<Value = Options> {
         any::<u64>(),
     )
         .prop_map(
-            |(flavour, max_lifetime, gc_interval, auto_gc, capacity, log, seed)| {
+            |(defects, max_lifetime, gc_interval, auto_gc, capacity, log, seed)| {
                 let config = Config {
+                    defects,
                     max_lifetime,
                     gc_interval,
                     auto_gc,
                     capacity,
-                    log_capacity: log.unwrap_or(sessim::event::DEFAULT_LOG_CAPACITY),
+                    log_capacity: log.unwrap_or(sessim::manager::log::DEFAULT_LOG_CAPACITY),
                     ..Config::default()
                 };
                 Options {
-                    flavour,
                     config,
                     seed: Some(seed),
                     ..Default::default()
@@ -273,6 +276,7 @@ fn well_formed() -> impl Strategy<Value = String> {
     ];
     let setting = (
         pick(&[
+            "defects",
             "max-lifetime",
             "gc-interval",
             "auto-gc",
@@ -298,7 +302,11 @@ fn well_formed() -> impl Strategy<Value = String> {
                 "1",
                 "2",
                 "-1",
-                "18446744073709551616"
+                "18446744073709551616",
+                "all",
+                "B1,B7",
+                "b5",
+                "B2",
             ]),
             duration.clone(),
         ],
@@ -339,6 +347,26 @@ fn well_formed() -> impl Strategy<Value = String> {
         pick(&["gc", "clock", "stats"]).prop_map(|c| vec![c]),
         duration.prop_map(|d| vec!["advance-clock".to_owned(), d]),
         setting.prop_map(|s| ["config".to_owned()].into_iter().chain(s).collect()),
+        proptest::collection::vec(
+            pick(&[
+                "--defects",
+                "all",
+                "B8",
+                "--seed",
+                "3",
+                "--max-lifetime=1s",
+                "--no-auto-gc",
+                "--capacity",
+                "2",
+                "--format",
+                "json",
+                "--bogus",
+                "--start",
+                "1970-01-01T00:00:00Z"
+            ]),
+            0..4,
+        )
+        .prop_map(|o| ["reset".to_owned()].into_iter().chain(o).collect()),
         topic.prop_map(|t| if t.is_empty() {
             vec!["help".to_owned()]
         } else {
@@ -407,9 +435,12 @@ proptest! {
 /// The inputs the strategies find only by luck, every time.
 #[test]
 fn hand_picked_lines_keep_the_invariants() {
-    for flavour in [Flavour::Memory, Flavour::Book] {
+    for defects in [Defects::NONE, Defects::ALL] {
         let mut shell = Shell::new(Options {
-            flavour,
+            config: Config {
+                defects,
+                ..Config::default()
+            },
             seed: Some(1),
             ..Default::default()
         })
@@ -441,6 +472,11 @@ fn hand_picked_lines_keep_the_invariants() {
             "config capacity -1",
             "config auto-gc maybe",
             "config colour red",
+            "config defects B1,B5",
+            "new d",
+            "read unknown",
+            "config defects none",
+            "reset --defects B7 --max-lifetime 1ns",
             "set a k \0",
             "get a 'k",
             long.as_str(),
@@ -449,7 +485,7 @@ fn hand_picked_lines_keep_the_invariants() {
             "# only a comment",
         ];
         for line in lines {
-            step(&mut shell, line).unwrap_or_else(|e| panic!("{flavour:?}: {e}"));
+            step(&mut shell, line).unwrap_or_else(|e| panic!("{defects}: {e}"));
         }
     }
 }

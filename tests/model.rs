@@ -1,21 +1,26 @@
-//! Property tests: both provider flavours, driven through the manager, checked step by step
-//! against a plain reference model of the book's store and of the fixed one.
+//! Property tests: the manager over the memory store, under every combination of the
+//! book's defects (and with defects changed as it runs), checked step by step against a
+//! plain reference model of the book's store, each defect on or off.
 //!
 //! The model is written to be obviously right rather than fast: sessions are a `Vec` kept in
 //! list order (front first) and scanned linearly, and the GC timer performs every run, one
 //! per interval. So it also proves exact the manager's shortcut of counting quiet runs.
 
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::sample::Index;
+use proptest::test_runner::TestRunner;
 use sessim::Error;
-use sessim::event::{Activity, Event, EventKind, Reason};
-use sessim::ids::IdGenerator;
-use sessim::manager::{Config, Manager, Stats};
-use sessim::provider::{Flavour, GcReport, ReadOutcome};
-use sessim::reply::{Reaped, RunView};
-use sessim::time::{DEFAULT_START, Time};
+use sessim::basics::ids::IdGenerator;
+use sessim::basics::time::{DEFAULT_START, Time};
+use sessim::gc::GcReport;
+use sessim::manager::{
+    Activity, Config, Event, EventKind, Manager, ReadOutcome, Reaped, Reason, RunReport, Stats,
+};
+use sessim::rules::{Defect, Defects};
+use sessim::store::{End, Store};
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
 
@@ -41,7 +46,7 @@ struct RefSession {
 
 /// The store and manager as SPEC §1 describes them, naively.
 struct Model {
-    flavour: Flavour,
+    defects: Defects,
     /// Front (most recently used) first.
     list: Vec<RefSession>,
     max_lifetime: Duration,
@@ -53,7 +58,7 @@ struct Model {
     stats: Stats,
     /// The events and reported runs of the last operation.
     events: Vec<Event>,
-    runs: Vec<RunView>,
+    runs: Vec<RunReport>,
     /// Every event ever.
     log: Vec<Event>,
 }
@@ -67,7 +72,7 @@ enum Out {
     Value(Option<String>),
     Deleted(bool),
     Count(i64),
-    Run(RunView),
+    Run(RunReport),
 }
 
 type Outcome = Result<Out, Error>;
@@ -81,9 +86,9 @@ fn interval_nanos(d: Duration) -> i64 {
 }
 
 impl Model {
-    fn new(flavour: Flavour, config: &Config, seed: u64, start: i64) -> Model {
+    fn new(config: &Config, seed: u64, start: i64) -> Model {
         let mut model = Model {
-            flavour,
+            defects: config.defects,
             list: Vec::new(),
             max_lifetime: config.max_lifetime,
             gc_interval: config.gc_interval,
@@ -104,17 +109,23 @@ impl Model {
         interval_nanos(self.gc_interval.unwrap_or(self.max_lifetime))
     }
 
-    /// memory: exact nanoseconds. book (B8): whole Unix seconds with a strict `<`.
+    fn has(&self, defect: Defect) -> bool {
+        self.defects.has(defect)
+    }
+
+    /// Exact nanoseconds; with B8, whole Unix seconds with a strict `<`.
     fn is_expired(&self, s: &RefSession, now: i64) -> bool {
-        match self.flavour {
-            Flavour::Memory => {
-                i128::from(now) - i128::from(s.last) > self.max_lifetime.as_nanos() as i128
-            }
-            Flavour::Book => {
-                i128::from(secs(s.last)) + i128::from(self.max_lifetime.as_secs())
-                    < i128::from(secs(now))
-            }
+        if self.has(Defect::B8) {
+            i128::from(secs(s.last)) + i128::from(self.max_lifetime.as_secs())
+                < i128::from(secs(now))
+        } else {
+            i128::from(now) - i128::from(s.last) > self.max_lifetime.as_nanos() as i128
         }
+    }
+
+    /// Whether the list is in last-access order, front to back.
+    fn in_order(&self) -> bool {
+        self.list.windows(2).all(|w| w[0].last >= w[1].last)
     }
 
     fn position(&self, id: &str) -> Option<usize> {
@@ -164,7 +175,7 @@ impl Model {
     }
 
     /// `SessionGC`: from the back, while the back is expired.
-    fn gc_run(&mut self, at: i64, auto: bool) -> RunView {
+    fn gc_run(&mut self, at: i64, auto: bool) -> RunReport {
         let mut report = GcReport::default();
         let mut reaped = Vec::new();
         while let Some(back) = self.list.last() {
@@ -182,7 +193,7 @@ impl Model {
         }
         self.stats.gc_runs += 1;
         self.stats.gc_scanned += report.scanned;
-        let run = RunView {
+        let run = RunReport {
             at: Time::from_unix_nanos(at),
             auto,
             report,
@@ -203,26 +214,27 @@ impl Model {
         }
     }
 
-    /// Stores a new session: at the front in `memory`, at the back in `book` (B1).
+    /// Stores a new session: at the front, or with B1 at the back.
     fn store(&mut self, id: &str, kind: EventKind, now: i64) {
         let s = RefSession {
             id: id.to_owned(),
             last: now,
             values: Vec::new(),
         };
-        match self.flavour {
-            Flavour::Memory => self.list.insert(0, s),
-            Flavour::Book => self.list.push(s),
+        if self.has(Defect::B1) {
+            self.list.push(s);
+        } else {
+            self.list.insert(0, s);
         }
         self.emit(now, id, now, kind);
     }
 
-    /// Finds a session for an activity; `memory` removes it if it has expired.
+    /// Finds a session for an activity, removing it if it has expired (unless B7).
     fn enter(&mut self, id: &str, now: i64) -> Result<usize, Error> {
         let i = self
             .position(id)
             .ok_or_else(|| Error::NoSuchSession(id.to_owned()))?;
-        if self.flavour == Flavour::Memory && self.is_expired(&self.list[i], now) {
+        if !self.has(Defect::B7) && self.is_expired(&self.list[i], now) {
             self.remove_at(i, Reason::Expired, now);
             return Err(Error::Expired(id.to_owned()));
         }
@@ -272,18 +284,15 @@ impl Model {
             }
             Act::Read(id) => {
                 self.begin(now);
-                match self.flavour {
-                    Flavour::Memory => self.enter(id, now).map(|_| Out::Read(ReadOutcome::Found)),
-                    Flavour::Book if self.position(id).is_some() => {
-                        Ok(Out::Read(ReadOutcome::Found))
-                    }
-                    Flavour::Book if id.is_empty() => Err(Error::Empty("a session id")),
-                    Flavour::Book => {
-                        self.make_room(now);
-                        self.store(id, EventKind::Adopted, now);
-                        Ok(Out::Read(ReadOutcome::Adopted))
-                    }
+                if self.position(id).is_some() || !self.has(Defect::B5) {
+                    return self.enter(id, now).map(|_| Out::Read(ReadOutcome::Found));
                 }
+                if id.is_empty() {
+                    return Err(Error::Empty("a session id"));
+                }
+                self.make_room(now);
+                self.store(id, EventKind::Adopted, now);
+                Ok(Out::Read(ReadOutcome::Adopted))
             }
             Act::Set(id, key, value) => {
                 self.begin(now);
@@ -296,7 +305,7 @@ impl Model {
                 self.activity(i, Activity::Set, now);
                 Ok(Out::Unit)
             }
-            Act::Get(id, key, _) => {
+            Act::Get(id, key) => {
                 self.begin(now);
                 let i = self.enter(id, now)?;
                 let value = self.list[i]
@@ -398,6 +407,11 @@ impl Model {
                 self.fire_due(now);
                 Ok(Out::Unit)
             }
+            Act::Defects(defects) => {
+                self.begin(now);
+                self.defects = *defects;
+                Ok(Out::Unit)
+            }
         }
     }
 
@@ -416,8 +430,7 @@ enum Act {
     New(Option<String>),
     Read(String),
     Set(String, String, String),
-    /// With `true`, through [`Manager::get_with`].
-    Get(String, String, bool),
+    Get(String, String),
     Del(String, String),
     Incr(String, String, i64),
     Touch(String),
@@ -428,6 +441,7 @@ enum Act {
     GcInterval(Option<Duration>),
     MaxLifetime(Duration),
     AutoGc(bool),
+    Defects(Defects),
 }
 
 fn drive(m: &mut Manager, act: &Act, now: i64) -> Outcome {
@@ -436,27 +450,21 @@ fn drive(m: &mut Manager, act: &Act, now: i64) -> Outcome {
         Act::New(id) => m.create(id.as_deref(), now).map(|id| Out::Id(id.into())),
         Act::Read(id) => m.read(id, now).map(Out::Read),
         Act::Set(id, k, v) => m.set(id, k, v, now).map(|()| Out::Unit),
-        Act::Get(id, k, false) => m.get(id, k, now).map(Out::Value),
-        Act::Get(id, k, true) => m.get_with(id, k, now, |v| Out::Value(v.map(str::to_owned))),
+        Act::Get(id, k) => m.get(id, k, now).map(|v| Out::Value(v.map(String::from))),
         Act::Del(id, k) => m.delete(id, k, now).map(Out::Deleted),
         Act::Incr(id, k, by) => m.incr(id, k, *by, now).map(Out::Count),
         Act::Touch(id) => m.touch(id, now).map(|()| Out::Unit),
         Act::Destroy(id) => m.destroy(id, now).map(|()| Out::Unit),
         Act::Gc => {
-            let run = m.gc(now);
-            Ok(Out::Run(RunView::new(m, &run)))
+            let run = m.gc(now)?;
+            Ok(Out::Run(m.report(&run, usize::MAX)?))
         }
-        Act::AdvanceTo => {
-            m.advance_to(now);
-            Ok(Out::Unit)
-        }
+        Act::AdvanceTo => m.advance_to(now).map(|()| Out::Unit),
         Act::Capacity(c) => m.set_capacity(*c).map(|()| Out::Unit),
         Act::GcInterval(d) => m.set_gc_interval(*d, now).map(|()| Out::Unit),
         Act::MaxLifetime(d) => m.set_max_lifetime(*d, now).map(|()| Out::Unit),
-        Act::AutoGc(on) => {
-            m.set_auto_gc(*on, now);
-            Ok(Out::Unit)
-        }
+        Act::AutoGc(on) => m.set_auto_gc(*on, now).map(|()| Out::Unit),
+        Act::Defects(d) => m.set_defects(*d, now).map(|()| Out::Unit),
     }
 }
 
@@ -472,49 +480,54 @@ fn same(actual: &Outcome, expected: &Outcome) -> bool {
 /// A session as compared: id, last access and pairs.
 type Row = (String, i64, Vec<(String, String)>);
 
-/// Everything visible about the manager agrees with the model.
-fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<(), TestCaseError> {
-    let p = m.provider();
-    p.check_invariants().map_err(TestCaseError::fail)?;
-    let actual: Vec<Row> = p
-        .table()
-        .iter()
-        .map(|s| {
+/// The sessions from one end, as compared: id, last access and pairs.
+fn rows(m: &Manager, from: End) -> Vec<Row> {
+    let mut rows = Vec::new();
+    m.store()
+        .walk(from, &mut |s| {
             let values = s
-                .values()
+                .values
                 .iter()
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect();
-            (s.id().to_owned(), s.last_access().unix_nanos(), values)
+            rows.push((s.id.to_owned(), s.last_access.unix_nanos(), values));
+            ControlFlow::Continue(())
         })
-        .collect();
+        .expect("the memory store does not fail");
+    rows
+}
+
+/// Everything visible about the manager agrees with the model.
+fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<(), TestCaseError> {
+    m.check().map_err(TestCaseError::fail)?;
+    let actual = rows(m, End::Front);
     let expected: Vec<Row> = model
         .list
         .iter()
         .map(|s| (s.id.clone(), s.last, s.values.clone()))
         .collect();
     prop_assert_eq!(&actual, &expected, "sessions, front to back");
-    let backwards: Vec<&str> = p.table().iter_back().map(|s| s.id()).collect();
-    let model_backwards: Vec<&str> = model.list.iter().rev().map(|s| s.id.as_str()).collect();
+    let backwards: Vec<String> = rows(m, End::Back).into_iter().map(|r| r.0).collect();
+    let model_backwards: Vec<String> = model.list.iter().rev().map(|s| s.id.clone()).collect();
     prop_assert_eq!(backwards, model_backwards, "sessions, back to front");
-    prop_assert_eq!(p.len(), model.list.len());
+    prop_assert_eq!(m.stored(), Ok(model.list.len()));
     for id in POOL {
         prop_assert_eq!(
-            p.peek(id).is_some(),
-            model.position(id).is_some(),
-            "peek {:?}",
+            m.session(id).map(|s| s.is_some()),
+            Ok(model.position(id).is_some()),
+            "session {:?}",
             id
         );
     }
-    let cx = m.ctx(Time::from_unix_nanos(now));
+    let at = Time::from_unix_nanos(now);
     prop_assert_eq!(
-        p.expired_count(cx),
-        model.expired_count(now),
+        m.expired_count(at),
+        Ok(model.expired_count(now)),
         "expired count"
     );
-    for (s, r) in p.table().iter().zip(&model.list) {
+    for (s, r) in actual.iter().zip(&model.list) {
         prop_assert_eq!(
-            p.is_expired(s, cx),
+            m.rules().is_expired(Time::from_unix_nanos(s.1), at),
             model.is_expired(r, now),
             "expiry of {}",
             r.id
@@ -523,11 +536,18 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
 
     prop_assert_eq!(m.stats(), &model.stats, "stats");
     prop_assert_eq!(
-        m.events(),
+        m.events().expect("the memory store does not fail"),
         &model.events[..],
         "events of the last operation"
     );
-    let runs: Vec<RunView> = m.runs().iter().map(|r| RunView::new(m, r)).collect();
+    let runs: Vec<RunReport> = m
+        .runs()
+        .iter()
+        .map(|r| {
+            m.report(r, usize::MAX)
+                .expect("the memory store does not fail")
+        })
+        .collect();
     prop_assert_eq!(runs, model.runs.clone(), "GC runs of the last operation");
     prop_assert_eq!(
         m.next_gc().map(Time::unix_nanos),
@@ -540,6 +560,7 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
     prop_assert_eq!(config.gc_interval, model.gc_interval);
     prop_assert_eq!(config.auto_gc, model.auto_gc);
     prop_assert_eq!(config.capacity, model.capacity);
+    prop_assert_eq!(config.defects, model.defects);
 
     let kept = model.log.len().min(log_capacity);
     let log: Vec<&Event> = m.log().iter().collect();
@@ -550,24 +571,27 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
 }
 
 /// Properties of a manual GC run that hold whatever the model says.
-fn check_gc(m: &Manager, run: &RunView, now: i64) -> Result<(), TestCaseError> {
-    let p = m.provider();
-    let cx = m.ctx(Time::from_unix_nanos(now));
-    let left = u64::from(!p.is_empty());
+fn check_gc(m: &Manager, model: &Model, run: &RunReport, now: i64) -> Result<(), TestCaseError> {
+    let left = u64::from(m.stored() != Ok(0));
     prop_assert_eq!(
         run.report.scanned,
         run.report.reaped + left,
         "scanned = reaped + 1"
     );
     prop_assert_eq!(run.report.reaped as usize, run.reaped.len());
-    if let Some(back) = p.table().iter_back().next() {
-        prop_assert!(!p.is_expired(back, cx), "GC stopped at a live session");
+    let at = Time::from_unix_nanos(now);
+    if let Some(back) = rows(m, End::Back).first() {
+        let last = Time::from_unix_nanos(back.1);
+        prop_assert!(
+            !m.rules().is_expired(last, at),
+            "GC stopped at a live session"
+        );
     }
-    if p.flavour() == Flavour::Memory {
+    if model.in_order() {
         prop_assert_eq!(
-            p.expired_count(cx),
-            0,
-            "memory GC reaps every expired session"
+            m.expired_count(at),
+            Ok(0),
+            "in last-access order, GC reaps every expired session"
         );
     }
     Ok(())
@@ -599,7 +623,7 @@ enum Op {
     New(Option<IdRef>),
     Read(IdRef),
     Set(IdRef, usize, String),
-    Get(IdRef, usize, bool),
+    Get(IdRef, usize),
     Del(IdRef, usize),
     Incr(IdRef, usize, i64),
     Touch(IdRef),
@@ -612,6 +636,7 @@ enum Op {
     GcInterval(Option<Duration>),
     MaxLifetime(Duration),
     AutoGc(bool),
+    Defects(Defects),
 }
 
 fn id_ref() -> impl Strategy<Value = IdRef> {
@@ -706,7 +731,7 @@ fn op() -> impl Strategy<Value = Op> {
         4 => prop::option::weighted(0.8, id_ref()).prop_map(Op::New),
         3 => id_ref().prop_map(Op::Read),
         3 => (id_ref(), key.clone(), value()).prop_map(|(i, k, v)| Op::Set(i, k, v)),
-        3 => (id_ref(), key.clone(), any::<bool>()).prop_map(|(i, k, b)| Op::Get(i, k, b)),
+        3 => (id_ref(), key.clone()).prop_map(|(i, k)| Op::Get(i, k)),
         2 => (id_ref(), key.clone()).prop_map(|(i, k)| Op::Del(i, k)),
         3 => (id_ref(), key, by()).prop_map(|(i, k, b)| Op::Incr(i, k, b)),
         2 => id_ref().prop_map(Op::Touch),
@@ -717,6 +742,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => prop_oneof![interval(), Just(Some(Duration::ZERO))].prop_map(Op::GcInterval),
         1 => prop_oneof![9 => lifetime(), 1 => Just(Duration::ZERO)].prop_map(Op::MaxLifetime),
         1 => prop::bool::weighted(0.7).prop_map(Op::AutoGc),
+        1 => prop::sample::select(Defects::every().collect::<Vec<_>>()).prop_map(Op::Defects),
     ]
 }
 
@@ -801,8 +827,9 @@ fn target(step: &Step, now: i64, model: &Model) -> Option<i64> {
     Some(to)
 }
 
-fn run(flavour: Flavour, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError> {
+fn run(defects: Defects, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError> {
     let config = Config {
+        defects,
         max_lifetime: setup.max_lifetime,
         gc_interval: setup.gc_interval,
         auto_gc: setup.auto_gc,
@@ -813,12 +840,11 @@ fn run(flavour: Flavour, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError>
     let mut now = setup.start;
     let mut m = Manager::new(
         config.clone(),
-        flavour,
         IdGenerator::seeded(setup.seed),
         Time::from_unix_nanos(now),
     )
     .map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let mut model = Model::new(flavour, &config, setup.seed, now);
+    let mut model = Model::new(&config, setup.seed, now);
     check(&m, &model, now, setup.log_capacity)?;
 
     for (n, op) in ops.iter().enumerate() {
@@ -828,7 +854,7 @@ fn run(flavour: Flavour, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError>
             Op::New(r) => Act::New(r.as_ref().map(id)),
             Op::Read(r) => Act::Read(id(r)),
             Op::Set(r, k, v) => Act::Set(id(r), key(k), v.clone()),
-            Op::Get(r, k, borrowed) => Act::Get(id(r), key(k), *borrowed),
+            Op::Get(r, k) => Act::Get(id(r), key(k)),
             Op::Del(r, k) => Act::Del(id(r), key(k)),
             Op::Incr(r, k, by) => Act::Incr(id(r), key(k), *by),
             Op::Touch(r) => Act::Touch(id(r)),
@@ -848,6 +874,7 @@ fn run(flavour: Flavour, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError>
             Op::GcInterval(d) => Act::GcInterval(*d),
             Op::MaxLifetime(d) => Act::MaxLifetime(*d),
             Op::AutoGc(on) => Act::AutoGc(*on),
+            Op::Defects(d) => Act::Defects(*d),
         };
         let expected = model.apply(&act, now);
         let actual = drive(&mut m, &act, now);
@@ -862,33 +889,33 @@ fn run(flavour: Flavour, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError>
         );
         check(&m, &model, now, setup.log_capacity)?;
         if let Ok(Out::Run(run)) = &actual {
-            check_gc(&m, run, now)?;
+            check_gc(&m, &model, run, now)?;
         }
     }
     Ok(())
 }
 
-/// 400 cases per flavour, unless `PROPTEST_CASES` asks for another number (for long runs).
+/// Cases for each set of defects: 100, so 1,600 in all, unless `PROPTEST_CASES` asks for
+/// another number (for long runs).
 fn config() -> ProptestConfig {
     let default = ProptestConfig::default();
     let asked = std::env::var_os("PROPTEST_CASES").is_some();
     ProptestConfig {
-        cases: if asked { default.cases } else { 400 },
+        cases: if asked { default.cases } else { 100 },
         failure_persistence: None,
         ..default
     }
 }
 
-proptest! {
-    #![proptest_config(config())]
-
-    #[test]
-    fn memory_matches_the_model(setup in setup(), ops in prop::collection::vec(op(), 1..80)) {
-        run(Flavour::Memory, &setup, &ops)?;
-    }
-
-    #[test]
-    fn book_matches_the_model(setup in setup(), ops in prop::collection::vec(op(), 1..80)) {
-        run(Flavour::Book, &setup, &ops)?;
+/// Every one of the 16 sets of defects, each with its own run of cases.
+#[test]
+fn every_combination_of_defects_matches_the_model() {
+    for defects in Defects::every() {
+        let mut runner = TestRunner::new(config());
+        let cases = (setup(), prop::collection::vec(op(), 1..80));
+        let result = runner.run(&cases, |(setup, ops)| run(defects, &setup, &ops));
+        if let Err(e) = result {
+            panic!("defects {defects}: {e}");
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! Table snapshots: `list`, `show`, `gc`, `stats` and `log` with Chinese and English values,
 //! compared byte for byte with `tests/snapshots/tables.txt`.
 
-use sessim::options::Options;
-use sessim::printer::Printer;
+use sessim::front::step::Printer;
 use sessim::shell::Shell;
+use sessim::shell::options::Options;
 
 const SCRIPT: &[&str] = &[
     "new alice",
@@ -30,9 +30,9 @@ fn render() -> String {
         out.push_str("> ");
         out.push_str(line);
         out.push('\n');
-        Printer::PLAIN
-            .execute(&mut shell, line, &mut out)
-            .unwrap_or_else(|e| panic!("`{line}` failed: {e}"));
+        let ran = Printer::PLAIN.step(&mut shell, line).expect("a command");
+        assert_eq!(ran.error, None, "`{line}` failed");
+        out.push_str(&ran.output);
     }
     out
 }
@@ -78,9 +78,9 @@ fn the_gc_table_shows_20_rows_unless_asked() {
     let mut shell = Shell::new(Options::default()).expect("default options are valid");
     let mut run = |line: &str| {
         let mut out = String::new();
-        Printer::PLAIN
-            .execute(&mut shell, line, &mut out)
-            .unwrap_or_else(|e| panic!("`{line}` failed: {e}"));
+        let ran = Printer::PLAIN.step(&mut shell, line).expect("a command");
+        assert_eq!(ran.error, None, "`{line}` failed");
+        out.push_str(&ran.output);
         out
     };
     let rows = |out: &str| out.lines().filter(|l| l.starts_with("│ s")).count();

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::reply::Outcome;
+use crate::shell::commands::{Command, find};
+use crate::shell::reply::Outcome;
 
 #[derive(Serialize)]
 struct Success<'a> {
@@ -25,8 +26,9 @@ pub fn json(outcome: &Outcome, out: &mut String) {
     push(out, &Success { ok: true, outcome });
 }
 
-/// Appends an error as one JSON line: `{"ok":false,"line":...,"error":...}`.
-pub fn json_error(line: &str, error: &crate::Error, out: &mut String) {
+/// Appends an error as one JSON line: `{"ok":false,"line":...,"error":...}`, naming the
+/// command of `commands` the line calls, if any.
+pub fn json_error(commands: &[Command], line: &str, error: &crate::Error, out: &mut String) {
     push(
         out,
         &Failure {
@@ -34,8 +36,8 @@ pub fn json_error(line: &str, error: &crate::Error, out: &mut String) {
             command: line
                 .split_whitespace()
                 .next()
-                .and_then(crate::help::spec)
-                .map(|spec| spec.name),
+                .and_then(|word| find(commands, word))
+                .map(|c| c.name),
             line,
             error: error.to_string(),
         },

@@ -1,4 +1,4 @@
-//! Renderers: a command's typed [`Outcome`] into text (lines, tables, pictures) or JSON.
+//! Renderers: a command's typed outcome into text (lines, tables, pictures) or JSON.
 
 mod json;
 mod picture;
@@ -6,21 +6,30 @@ mod table;
 mod text;
 
 pub use json::{json, json_error};
-pub use text::{error_line, text};
+pub use text::{error_line, summary_line, text};
 
 /// The width of tables and pictures when output is not a terminal: fixed, so that scripts
 /// and transcripts print the same everywhere.
 pub const FIXED_WIDTH: u16 = 100;
 
-/// What the text of some replies needs to know about the store.
+/// What the text of some replies needs to know about the simulation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Context {
-    /// The provider flavour, for the rule GC applied.
-    pub flavour: crate::provider::Flavour,
-    /// The max-lifetime in force.
-    pub max_lifetime: std::time::Duration,
+    /// The rules in force, for the rule GC applied.
+    pub rules: crate::rules::Rules,
     /// The capacity, if any.
     pub capacity: Option<usize>,
+}
+
+impl Context {
+    /// The context of `shell` now.
+    pub fn of(shell: &crate::shell::Shell) -> Context {
+        let m = shell.manager();
+        Context {
+            rules: m.rules(),
+            capacity: m.config().capacity,
+        }
+    }
 }
 
 /// How text is laid out.

@@ -7,8 +7,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::Style;
 use super::text::more_line;
-use crate::reply::{Listing, SessionRow, Timeline};
-use crate::time::{SignedSpan, Span, Time};
+use crate::basics::time::{SignedSpan, Span, Time};
+use crate::shell::reply::{Listing, SessionRow, Timeline};
 
 /// The width of a full bar: one max-lifetime.
 const BAR: usize = 40;

@@ -6,13 +6,13 @@ use std::fmt::Write as _;
 use comfy_table::Color;
 
 use super::{Context, Style, picture, table};
-use crate::command::Setting;
-use crate::event::{Event, EventKind, Reason};
-use crate::provider::{Flavour, ReadOutcome};
-use crate::reply::{
-    ConfigView, Listing, LogView, Outcome, Reply, RunView, SessionDetail, SessionRow, StatsView,
+use crate::basics::time::{SignedSpan, Span};
+use crate::manager::{Event, EventKind, ReadOutcome, Reason, RunReport};
+use crate::rules::Defect;
+use crate::shell::reply::{
+    ConfigView, Listing, LogView, Outcome, Reply, SessionDetail, SessionRow, StatsView, Summary,
 };
-use crate::time::{SignedSpan, Span};
+use crate::shell::setting::{Setting, on_off};
 
 /// How many reaped ids a timer-run line names before it abbreviates.
 const IDS_PER_RUN_LINE: usize = 10;
@@ -37,7 +37,7 @@ pub fn error_line(error: &crate::Error, style: Style) -> String {
     }
 }
 
-fn run_line(run: &RunView, out: &mut String) {
+fn run_line(run: &RunReport, out: &mut String) {
     let ids: Vec<&str> = run
         .reaped
         .iter()
@@ -133,9 +133,23 @@ fn reply(reply: &Reply, cx: &Context, style: Style, out: &mut String) {
             log(view, style, out);
             Ok(())
         }
-        Reply::Help { text } => writeln!(out, "{text}"),
+        Reply::Help { text } | Reply::Text { text } => writeln!(out, "{text}"),
+        Reply::Reset(summary) => writeln!(out, "fresh simulation: {}", summary_line(summary)),
         Reply::Quit => Ok(()),
     };
+}
+
+/// A simulation in a few words: `memory store, defects none, max-lifetime 1h, auto-gc on,
+/// clock at 2026-01-01T00:00:00Z`.
+pub fn summary_line(s: &Summary) -> String {
+    format!(
+        "{} store, defects {}, max-lifetime {}, auto-gc {}, clock at {}",
+        s.provider,
+        s.defects,
+        Span(s.max_lifetime),
+        on_off(s.auto_gc),
+        s.now
+    )
 }
 
 fn state(row: &SessionRow) -> &'static str {
@@ -223,7 +237,7 @@ pub(super) fn more_line(shown: usize, total: usize, more_label: &str, out: &mut 
     }
 }
 
-fn gc(run: &RunView, cx: &Context, style: Style, out: &mut String) {
+fn gc(run: &RunReport, cx: &Context, style: Style, out: &mut String) {
     let _ = writeln!(
         out,
         "gc at {}: scanned {}, reaped {}",
@@ -234,18 +248,20 @@ fn gc(run: &RunView, cx: &Context, style: Style, out: &mut String) {
     }
     let mut t = table::new(&["id", "last access", "idle", "why"], style);
     for r in &run.reaped {
-        let why = match cx.flavour {
-            Flavour::Memory => format!(
-                "idle {} > max-lifetime {}",
-                Span(run.at.saturating_since(r.last_access)),
-                Span(cx.max_lifetime)
-            ),
-            Flavour::Book => format!(
+        let max_lifetime = cx.rules.max_lifetime;
+        let why = if cx.rules.defects.has(Defect::B8) {
+            format!(
                 "{} + {} < {} (Unix seconds)",
                 r.last_access.unix_secs(),
-                cx.max_lifetime.as_secs(),
+                max_lifetime.as_secs(),
                 run.at.unix_secs()
-            ),
+            )
+        } else {
+            format!(
+                "idle {} > max-lifetime {}",
+                Span(run.at.saturating_since(r.last_access)),
+                Span(max_lifetime)
+            )
         };
         t.add_row(vec![
             r.id.to_string(),

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::shell::commands::nearest;
+use crate::shell::global::DIRECTIVES;
+
 /// A malformed transcript, at a line.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("{path}:{line}: parse error: {message}")]
@@ -141,15 +144,15 @@ impl Parser {
             return Err(self.error(index, "a directive reads `#! name = value`"));
         };
         let (name, value) = (name.trim(), value.trim());
-        if !crate::cli::DIRECTIVES.contains(&name) {
-            let guess = crate::help::nearest(name, crate::cli::DIRECTIVES.iter().copied())
+        if !DIRECTIVES.contains(&name) {
+            let guess = nearest(name, DIRECTIVES.iter().copied())
                 .map(|n| format!("did you mean `{n}`? "))
                 .unwrap_or_default();
             return Err(self.error(
                 index,
                 format!(
                     "unknown directive `{name}`; {guess}directives are {}",
-                    crate::cli::DIRECTIVES.join(", ")
+                    DIRECTIVES.join(", ")
                 ),
             ));
         }

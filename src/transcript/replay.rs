@@ -10,9 +10,11 @@ use similar::TextDiff;
 use super::matcher::{self, Captures};
 use super::parse::{self, Case, Transcript};
 
-use crate::printer::{Printer, Step};
+use crate::front::step::Printer;
 use crate::render::Style;
 use crate::shell::Shell;
+use crate::shell::global::GlobalArgs;
+use crate::shell::options::Options;
 
 /// What replaying one file found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,12 +87,15 @@ fn run(t: &Transcript) -> Result<FileReport, ReplayError> {
             message: format!("invalid directive: {message}"),
         })
     };
+    let options = |pairs: &[(String, String)]| {
+        GlobalArgs::from_directives(pairs)
+            .and_then(|g| g.over(Options::default()).map_err(|e| e.to_string()))
+    };
     // Each directive alone first, so that an error names its own line.
     for (pair, (_, _, line)) in pairs.iter().zip(&t.directives) {
-        crate::cli::directive_options(std::slice::from_ref(pair))
-            .map_err(|message| invalid(*line, message))?;
+        options(std::slice::from_ref(pair)).map_err(|message| invalid(*line, message))?;
     }
-    let options = crate::cli::directive_options(&pairs)
+    let options = options(&pairs)
         .map_err(|message| invalid(t.directives.first().map_or(1, |d| d.2), message))?;
     let printer = Printer {
         format: options.format,
@@ -108,18 +113,19 @@ fn run(t: &Transcript) -> Result<FileReport, ReplayError> {
     let mut quit: Option<usize> = None;
     for case in &t.cases {
         let command = substitute(&case.command, &captures);
-        let mut out = String::new();
-        match quit {
+        let out = match quit {
             // As in a script, `quit` ends the transcript: later commands do not run.
-            Some(line) => {
-                out = format!("(not run: `quit` on line {line} ended the transcript)\n");
-            }
-            None => match printer.execute(&mut shell, &command, &mut out) {
-                Ok(Step::Quit) => quit = Some(case.line),
-                Ok(_) => {}
-                Err(e) => printer.error(&command, &e, &mut out),
+            Some(line) => format!("(not run: `quit` on line {line} ended the transcript)\n"),
+            None => match printer.step(&mut shell, &command) {
+                Some(ran) => {
+                    if ran.quit {
+                        quit = Some(case.line);
+                    }
+                    ran.text()
+                }
+                None => String::new(),
             },
-        }
+        };
         if let Some(f) = compare(case, &out, &mut captures) {
             failures.push(f);
         }

@@ -7,9 +7,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
+use std::ops::ControlFlow;
+
+use sessim::basics::time::Time;
 use sessim::manager::{Config, Stats};
 use sessim::shell::Shell;
-use sessim::time::Time;
+use sessim::store::{End, Store};
 
 /// The sessim binary, with no history file and `CI` unset.
 pub fn exe() -> Command {
@@ -91,24 +94,29 @@ pub struct State {
     pub last_event: Option<String>,
 }
 
+/// Every stored session, front to back.
+pub fn sessions(store: &impl Store) -> Vec<Stored> {
+    let mut out = Vec::new();
+    store
+        .walk(End::Front, &mut |s| {
+            let values = s
+                .values
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+            out.push((s.id.to_owned(), s.last_access, values));
+            ControlFlow::Continue(())
+        })
+        .expect("the memory store does not fail");
+    out
+}
+
 /// The state of `shell` now.
 pub fn state(shell: &Shell) -> State {
     let m = shell.manager();
     State {
         now: shell.now(),
-        sessions: m
-            .provider()
-            .table()
-            .iter()
-            .map(|s| {
-                let values = s
-                    .values()
-                    .iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .collect();
-                (s.id().to_owned(), s.last_access(), values)
-            })
-            .collect(),
+        sessions: sessions(m.store()),
         stats: *m.stats(),
         config: m.config().clone(),
         next_gc: m.next_gc(),

@@ -1,0 +1,151 @@
+//! The program: arguments in, exit code out, one function per subcommand. `main.rs` only
+//! calls [`main`].
+//!
+//! Exit codes: 0 ok; 1 a command failed or a transcript differs; 2 a usage error, an
+//! unreadable file or a malformed transcript.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use super::bench::{self, Workload};
+use super::cli::{Cli, Sub, terminal_width};
+use super::record::Recorder;
+use super::repl;
+use super::script::{self, Ending, ScriptFlags};
+use super::step::Printer;
+use crate::render::Style;
+use crate::shell::Shell;
+use crate::shell::options::{ClockKind, Options};
+use crate::transcript;
+
+/// Runs sessim with the process arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ExitCode::from(run(cli))
+}
+
+fn run(cli: Cli) -> u8 {
+    let options = match cli.global.options(terminal_width()) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    match cli.command {
+        None if io::stdin().is_terminal() => prompt(options),
+        None => stdin_script(options),
+        Some(Sub::Run { files, echo, bail }) => {
+            run_files(options, &files, ScriptFlags { echo, bail })
+        }
+        Some(Sub::Replay { paths, bless }) => replay(&paths, bless),
+        Some(Sub::Record { file, force }) => record(options, &file, force),
+        Some(Sub::Bench {
+            sessions,
+            ops,
+            seed,
+        }) => bench::main(Workload {
+            sessions,
+            ops,
+            seed,
+        }),
+    }
+}
+
+/// `sessim` at a terminal: the REPL.
+fn prompt(options: Options) -> u8 {
+    let printer = Printer::for_options(&options);
+    match Shell::new(options) {
+        Ok(shell) => repl::run(shell, printer, None),
+        Err(e) => usage_error(&e.to_string()),
+    }
+}
+
+/// `sessim < FILE`: a script from standard input.
+fn stdin_script(options: Options) -> u8 {
+    let printer = Printer::for_options(&options);
+    let mut shell = match Shell::new(options) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let ending = script::run(
+        &mut shell,
+        printer,
+        "<stdin>",
+        io::stdin().lock(),
+        ScriptFlags::default(),
+        &mut io::BufWriter::new(io::stdout().lock()),
+        &mut io::stderr(),
+    );
+    exit_code(ending)
+}
+
+/// `sessim run FILE...`
+fn run_files(options: Options, files: &[PathBuf], flags: ScriptFlags) -> u8 {
+    let printer = Printer::for_options(&options);
+    let mut shell = match Shell::new(options) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let ending = script::run_files(
+        &mut shell,
+        printer,
+        files,
+        flags,
+        &mut io::BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        &mut io::stderr(),
+    );
+    exit_code(ending)
+}
+
+/// `sessim replay PATH... [--bless]`
+fn replay(paths: &[PathBuf], bless: bool) -> u8 {
+    if bless && std::env::var_os("CI").is_some() {
+        return usage_error("--bless refuses to run when CI is set: CI must compare, not rewrite");
+    }
+    let mut out = io::stdout().lock();
+    match transcript::replay_paths(paths, bless, &mut out, &mut io::stderr()) {
+        Ok(totals) => totals.exit_code(bless),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => usage_error(&e.to_string()),
+    }
+}
+
+/// `sessim record FILE`: the REPL, with what it prints written to FILE. Output is plain
+/// text (or JSON), as the transcript will hold it, whatever the terminal.
+fn record(mut options: Options, file: &Path, force: bool) -> u8 {
+    if options.clock == ClockKind::System {
+        return usage_error("record needs the virtual clock, so that the transcript replays");
+    }
+    if options.seed.is_none() {
+        let seed = rand::random::<u32>().into();
+        eprintln!("recording with --seed {seed}, so generated ids replay the same");
+        options.seed = Some(seed);
+    }
+    let recorder = match Recorder::create(file, force, &options) {
+        Ok(r) => r,
+        Err(e) => return usage_error(&format!("{}: {e}", file.display())),
+    };
+    let printer = Printer {
+        format: options.format,
+        style: Style::PLAIN,
+    };
+    match Shell::new(options) {
+        Ok(shell) => repl::run(shell, printer, Some(recorder)),
+        Err(e) => usage_error(&e.to_string()),
+    }
+}
+
+fn usage_error(message: &str) -> u8 {
+    // Not `eprintln!`, which panics when stderr is a closed pipe: the exit code still tells.
+    let _ = writeln!(io::stderr(), "error: {message}");
+    2
+}
+
+fn exit_code(ending: Ending) -> u8 {
+    match ending {
+        Ending::Finished { failed: 0 } | Ending::ClosedPipe => 0,
+        Ending::Finished { .. } | Ending::Bailed => 1,
+        Ending::Unreadable => 2,
+    }
+}

@@ -1,0 +1,80 @@
+//! The process's command line (clap): the subcommands, and the global options turned once
+//! into validated options.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::shell::global::GlobalArgs;
+
+/// An interactive simulator of the in-memory session store of "Build Web Application with
+/// Golang", chapter 6, on a virtual clock.
+#[derive(Debug, Parser)]
+#[command(name = "sessim", version, about, max_term_width = 100)]
+#[allow(missing_docs)] // clap would show field docs as help text.
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Sub>,
+}
+
+/// The subcommands; with none, sessim starts the REPL (or reads a script from stdin).
+#[derive(Debug, Subcommand)]
+pub enum Sub {
+    /// Execute script files, one command per line, as one session store.
+    Run {
+        /// Script files, run in order against the same store.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print each command as `> cmd` before its output, so the output is a transcript.
+        #[arg(long)]
+        echo: bool,
+        /// Stop at the first command that fails.
+        #[arg(long)]
+        bail: bool,
+    },
+    /// Verify transcripts (*.sessim, and ```sessim blocks of *.md); folders are searched.
+    Replay {
+        /// Transcript files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Rewrite the expected output that differs (refused when CI is set).
+        #[arg(long)]
+        bless: bool,
+    },
+    /// Run the REPL and write every command and its output to FILE as a transcript.
+    Record {
+        /// The transcript to write.
+        file: PathBuf,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Run the standard performance workload on the memory provider.
+    Bench {
+        /// Sessions created (N).
+        #[arg(long, default_value_t = 1_000_000)]
+        sessions: u64,
+        /// Mixed operations (M).
+        #[arg(long, default_value_t = 2_000_000)]
+        ops: u64,
+        /// Seed of the xorshift operation stream (S).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+/// Whether standard output is a terminal.
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// The terminal's width, when standard output is a terminal.
+pub fn terminal_width() -> Option<u16> {
+    if !stdout_is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| w.0)
+}

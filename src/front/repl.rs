@@ -1,0 +1,211 @@
+//! The interactive prompt (rustyline): completion, hints, history, and `record`.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::config::{CompletionType, Config};
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::history::DefaultHistory;
+use rustyline::validate::Validator;
+use rustyline::{Context, Editor, Helper};
+
+use super::record::Recorder;
+use super::step::Printer;
+use crate::render::summary_line;
+use crate::shell::{Shell, complete};
+
+/// The environment variable naming the history file; empty turns history off.
+pub const HISTFILE_VAR: &str = "SESSIM_HISTFILE";
+
+/// How many lines of history are kept.
+const HISTORY_SIZE: usize = 1000;
+
+struct ReplHelper {
+    shell: Rc<RefCell<Shell>>,
+    color: bool,
+}
+
+impl Completer for ReplHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let shell = self.shell.borrow();
+        let ids = |prefix: &str| shell.ids_starting_with(prefix);
+        let (start, words) = complete::complete(shell.commands(), &line[..pos], &ids);
+        let pairs = words
+            .into_iter()
+            .map(|w| Pair {
+                display: w.trim_end().to_owned(),
+                replacement: w,
+            })
+            .collect();
+        Ok((start, pairs))
+    }
+}
+
+impl Hinter for ReplHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
+        let commands = self.shell.borrow().commands();
+        (pos == line.len())
+            .then(|| complete::hint(commands, line))
+            .flatten()
+    }
+}
+
+impl Highlighter for ReplHelper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+}
+
+impl Validator for ReplHelper {}
+
+impl Helper for ReplHelper {}
+
+/// Where history is kept: `$SESSIM_HISTFILE` (empty: nowhere), else the data directory.
+pub fn history_path() -> Option<PathBuf> {
+    match std::env::var_os(HISTFILE_VAR) {
+        Some(v) if v.is_empty() => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => dirs::data_dir().map(|d| d.join("sessim").join("history")),
+    }
+}
+
+/// Runs the prompt until Ctrl-D or `quit`. Returns the exit code.
+pub fn run(shell: Shell, printer: Printer, mut recorder: Option<Recorder>) -> u8 {
+    let color = printer.style.color;
+    let shell = Rc::new(RefCell::new(shell));
+    let config = Config::builder()
+        .completion_type(CompletionType::List)
+        .max_history_size(HISTORY_SIZE)
+        .and_then(|b| Ok(b.history_ignore_dups(true)?.auto_add_history(false).build()));
+    let editor = config.and_then(Editor::<ReplHelper, DefaultHistory>::with_config);
+    let mut editor = match editor {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot start the line editor: {e}");
+            return 2;
+        }
+    };
+    editor.set_helper(Some(ReplHelper {
+        shell: Rc::clone(&shell),
+        color,
+    }));
+    let mut history = history_path();
+    if let Some(path) = &history
+        && let Err(why) = open_history(&mut editor, path)
+    {
+        eprintln!(
+            "warning: history file {} cannot be used ({why}); this session's history will not be saved",
+            path.display()
+        );
+        history = None;
+    }
+    banner(&shell.borrow());
+    loop {
+        let prompt = format!("{}> ", shell.borrow().now());
+        let line = match editor.readline(&prompt) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) if closed_pipe(&e) => break,
+            Err(e) => {
+                eprintln!("error: cannot read the line: {e}");
+                break;
+            }
+        };
+        if !line.trim().is_empty() {
+            let _ = editor.add_history_entry(line.as_str());
+        }
+        let ran = printer.step(&mut shell.borrow_mut(), &line);
+        if let Some(r) = recorder.as_mut() {
+            r.observe(&line, ran.as_ref());
+            if let Err(e) = r.flush() {
+                eprintln!("warning: cannot write the transcript: {e}");
+            }
+        }
+        let Some(ran) = ran else { continue };
+        // A closed pipe (`sessim | head -1` at a terminal) ends the session quietly.
+        let mut stdout = io::stdout();
+        if let Err(e) = stdout
+            .write_all(ran.output.as_bytes())
+            .and_then(|()| stdout.flush())
+            && e.kind() == io::ErrorKind::BrokenPipe
+        {
+            break;
+        }
+        if let Some((_, shown)) = &ran.error {
+            let _ = io::stderr().write_all(shown.as_bytes());
+        }
+        if ran.quit {
+            break;
+        }
+    }
+    if let Some(path) = &history
+        && let Err(e) = editor.save_history(path)
+    {
+        eprintln!("warning: cannot save history to {}: {e}", path.display());
+    }
+    if let Some(r) = recorder {
+        return r.finish();
+    }
+    0
+}
+
+fn open_history(
+    editor: &mut Editor<ReplHelper, DefaultHistory>,
+    path: &PathBuf,
+) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    match editor.load_history(path) {
+        Ok(()) => {}
+        Err(ReadlineError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    // Prove now that the file can be written, so the warning comes at start, not at exit.
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Whether the line editor failed because its output is a closed pipe.
+fn closed_pipe(e: &ReadlineError) -> bool {
+    match e {
+        ReadlineError::Io(e) => e.kind() == io::ErrorKind::BrokenPipe,
+        #[cfg(unix)]
+        ReadlineError::Errno(errno) => io::Error::from(*errno).kind() == io::ErrorKind::BrokenPipe,
+        _ => false,
+    }
+}
+
+fn banner(shell: &Shell) {
+    // Not `println!`, which panics when stdout is a closed pipe.
+    let _ = writeln!(
+        io::stdout(),
+        "sessim {}: {}. Type `help`; Ctrl-D or `quit` leaves.",
+        env!("CARGO_PKG_VERSION"),
+        summary_line(&shell.summary()),
+    );
+}

@@ -1,0 +1,84 @@
+//! The manager's settings, and the checks on the values a user can give them.
+
+use std::time::Duration;
+
+use crate::basics::time::Span;
+use crate::rules::Defects;
+use crate::{Error, Result};
+
+/// The manager's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The cookie name, as in `NewManager("memory", "gosessionid", 3600)`.
+    pub cookie_name: String,
+    /// The book's defects that are reproduced.
+    pub defects: Defects,
+    /// How long a session may stay idle before it expires.
+    pub max_lifetime: Duration,
+    /// The period of the GC timer; `None` follows `max_lifetime`, as the book does.
+    pub gc_interval: Option<Duration>,
+    /// Whether the GC timer runs.
+    pub auto_gc: bool,
+    /// The most sessions stored at once; `None` is unlimited.
+    pub capacity: Option<usize>,
+    /// How many events the log keeps.
+    pub log_capacity: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            cookie_name: "gosessionid".into(),
+            defects: Defects::NONE,
+            max_lifetime: Duration::from_secs(3600),
+            gc_interval: None,
+            auto_gc: true,
+            capacity: None,
+            log_capacity: crate::manager::log::DEFAULT_LOG_CAPACITY,
+        }
+    }
+}
+
+impl Config {
+    /// The GC timer's period in force.
+    pub fn interval(&self) -> Duration {
+        self.gc_interval.unwrap_or(self.max_lifetime)
+    }
+
+    /// Checks the values a user can set; see [`crate::manager::Manager::set_max_lifetime`]
+    /// and friends.
+    pub fn validate(&self) -> Result<()> {
+        positive("max-lifetime", self.max_lifetime)?;
+        if let Some(i) = self.gc_interval {
+            positive("gc-interval", i)?;
+        }
+        if self.capacity == Some(0) {
+            return Err(capacity_error("0"));
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a zero duration, or one past the clock's range.
+pub fn positive(name: &str, d: Duration) -> Result<()> {
+    if d.is_zero() {
+        return Err(Error::Invalid(format!(
+            "{name} must be longer than 0s, as in 30m or 1h"
+        )));
+    }
+    if i64::try_from(d.as_nanos()).is_err() {
+        return Err(Error::Invalid(format!(
+            "{name} {} is too long; it must be under 292 years",
+            Span(d)
+        )));
+    }
+    Ok(())
+}
+
+/// The error for a capacity that is not a positive integer.
+pub fn capacity_error(given: &str) -> Error {
+    Error::Invalid(format!(
+        "invalid capacity `{given}`: expected a whole number of sessions above 0, or `none` \
+         (also `unlimited`)"
+    ))
+}

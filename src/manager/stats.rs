@@ -1,0 +1,64 @@
+//! The manager's running totals: sessions created, accessed and removed by reason, and the
+//! work GC did.
+
+use serde::Serialize;
+
+use super::event::{EventKind, Reason};
+
+/// Running totals since the manager started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Sessions stored by `new`.
+    pub created: u64,
+    /// Sessions stored by `read` of an unknown id (B5).
+    pub adopted: u64,
+    /// Activities on live sessions.
+    pub accessed: u64,
+    /// Activities on expired sessions that revived them (B7).
+    pub revived: u64,
+    /// Removed by GC runs.
+    pub reaped_gc: u64,
+    /// Removed by lazy expiry on access (B7 fixed).
+    pub reaped_expired: u64,
+    /// Removed to respect the capacity.
+    pub reaped_evicted: u64,
+    /// Removed by `destroy`.
+    pub reaped_destroyed: u64,
+    /// GC runs, by the timer and by hand.
+    pub gc_runs: u64,
+    /// Entries looked at by all GC runs.
+    pub gc_scanned: u64,
+}
+
+impl Stats {
+    /// Removals for one reason.
+    pub fn removed(&self, reason: Reason) -> u64 {
+        match reason {
+            Reason::Gc => self.reaped_gc,
+            Reason::Expired => self.reaped_expired,
+            Reason::Evicted => self.reaped_evicted,
+            Reason::Destroyed => self.reaped_destroyed,
+        }
+    }
+
+    /// Counts one event. GC removals are counted by the run instead, in bulk.
+    pub(super) fn tally(&mut self, kind: EventKind) {
+        let counter = match kind {
+            EventKind::Created => &mut self.created,
+            EventKind::Adopted => &mut self.adopted,
+            EventKind::Accessed(_) => &mut self.accessed,
+            EventKind::Revived(_) => &mut self.revived,
+            EventKind::Removed(Reason::Gc) => &mut self.reaped_gc,
+            EventKind::Removed(Reason::Expired) => &mut self.reaped_expired,
+            EventKind::Removed(Reason::Evicted) => &mut self.reaped_evicted,
+            EventKind::Removed(Reason::Destroyed) => &mut self.reaped_destroyed,
+        };
+        *counter += 1;
+    }
+
+    /// Counts a GC run that looked at `scanned` entries.
+    pub(super) fn gc_run(&mut self, runs: u64, scanned: u64) {
+        self.gc_runs = self.gc_runs.saturating_add(runs);
+        self.gc_scanned = self.gc_scanned.saturating_add(scanned);
+    }
+}

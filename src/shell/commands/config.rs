@@ -1,0 +1,89 @@
+//! `config`: the manager's settings, shown and changed at run time.
+
+use super::{Command, Complete, Kind};
+use crate::basics::time::{Time, parse_duration};
+use crate::rules::Defects;
+use crate::shell::Shell;
+use crate::shell::args::Args;
+use crate::shell::reply::{ConfigView, Reply};
+use crate::shell::setting::{Setting, parse_capacity, parse_switch};
+use crate::{Error, Result};
+
+/// `config [NAME [VALUE]]`
+pub const CONFIG: Command = Command {
+    name: "config",
+    args: "[NAME [VALUE]]",
+    summary: "show the settings, or change one (defects, max-lifetime, ...)",
+    detail: "With no argument, a table of the settings. With NAME, its value. With NAME \
+             VALUE, changes it: defects none, all or a list such as B1,B7 (see `help \
+             book`); max-lifetime DURATION; gc-interval DURATION, or `auto` to follow \
+             max-lifetime; auto-gc on|off (turning it on runs GC now); capacity N, or \
+             `none`. A new max-lifetime or gc-interval re-arms the GC timer from now. A \
+             lower capacity takes effect at the next creation.",
+    example: "config max-lifetime 30m",
+    mirrors: "NewManager(\"memory\", \"gosessionid\", 3600)",
+    completes: &[Complete::Setting, Complete::SettingValue],
+    // Changing a setting is a manager operation; showing one catches up by hand.
+    kind: Kind::Act,
+    run: config,
+};
+
+fn config(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    let setting = a.opt_word().map(|w| Setting::parse(&w)).transpose()?;
+    let value = a.opt_word();
+    let Some(setting) = setting else {
+        sh.catch_up()?;
+        return Ok(Reply::Config(view(sh)));
+    };
+    match value {
+        Some(value) => apply(sh, setting, &value)?,
+        None => sh.catch_up()?,
+    }
+    Ok(Reply::Setting {
+        name: setting.name(),
+        value: view(sh).value(setting),
+    })
+}
+
+fn apply(sh: &mut Shell, setting: Setting, value: &str) -> Result<()> {
+    let now: Time = sh.now();
+    let m = &mut sh.manager;
+    match setting {
+        Setting::Defects => m.set_defects(Defects::parse(value)?, now),
+        Setting::MaxLifetime => m.set_max_lifetime(parse_duration(value)?, now),
+        Setting::GcInterval => {
+            let d = match value {
+                "auto" => None,
+                text => Some(parse_duration(text)?),
+            };
+            m.set_gc_interval(d, now)
+        }
+        Setting::AutoGc => m.set_auto_gc(parse_switch(value)?, now),
+        Setting::Capacity => m.set_capacity(parse_capacity(value)?),
+        fixed => Err(Error::Invalid(format!(
+            "`{}` cannot be changed; only {} can",
+            fixed.name(),
+            Setting::settable_names()
+        ))),
+    }
+}
+
+/// The settings in force.
+fn view(sh: &Shell) -> ConfigView {
+    let m = &sh.manager;
+    let c = m.config();
+    ConfigView {
+        provider: "memory",
+        defects: c.defects,
+        cookie_name: c.cookie_name.clone(),
+        max_lifetime: c.max_lifetime,
+        gc_interval: c.gc_interval,
+        gc_interval_in_force: c.interval(),
+        auto_gc: c.auto_gc,
+        next_gc: m.next_gc(),
+        capacity: c.capacity,
+        clock: sh.options.clock.name(),
+        seed: sh.options.seed,
+        log_capacity: m.log().capacity(),
+    }
+}

@@ -1,0 +1,164 @@
+//! Commands that only look: `show`, `list`, `lru`, `timeline`, `stats` and `log`. None of
+//! them touches a session.
+
+use super::{Command, Complete, Kind};
+use crate::Result;
+use crate::manager::Event;
+use crate::shell::args::Args;
+use crate::shell::reply::{KeyValue, LogView, Reply, SessionDetail, StatsView, Timeline};
+use crate::shell::{DEFAULT_ROWS, Shell};
+
+/// `show SID`
+pub const SHOW: Command = Command {
+    name: "show",
+    args: "SID",
+    summary: "table of a session's keys and values, with its metadata",
+    detail: "Shows the session without touching it: its keys and values, last access, idle \
+             time, when it expires, and its state.",
+    example: "show alice",
+    mirrors: "(looks only)",
+    completes: &[Complete::Id],
+    kind: Kind::Look,
+    run: show,
+};
+
+fn show(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    let id = a.id()?;
+    let s = sh
+        .manager
+        .session(&id)?
+        .ok_or(crate::Error::NoSuchSession(id))?;
+    Ok(Reply::Show(SessionDetail {
+        row: sh.row(&s.id, s.last_access, s.values.len()),
+        values: s
+            .values
+            .iter()
+            .map(|(k, v)| KeyValue {
+                key: k.to_owned(),
+                value: v.to_owned(),
+            })
+            .collect(),
+    }))
+}
+
+/// `list [--limit N | --all]`
+pub const LIST: Command = Command {
+    name: "list",
+    args: "[--limit N | --all]",
+    summary: "table of sessions, front (most recent) to back",
+    detail: "One row per session in LRU order: id, last access, idle time, expiry, state \
+             (live or expired) and number of keys. It shows the first 20 rows and says how \
+             many more there are; --limit N shows N, --all shows every one.",
+    example: "list --all",
+    mirrors: "(looks only) walks Provider.list from Front()",
+    completes: &[],
+    kind: Kind::Look,
+    run: list,
+};
+
+fn list(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    sh.listing(a.limit()).map(Reply::List)
+}
+
+/// `lru [--limit N | --all]`
+pub const LRU: Command = Command {
+    name: "lru",
+    args: "[--limit N | --all]",
+    summary: "the LRU list drawn as a chain, front to back, with idle times",
+    detail: "Draws the list the provider keeps, from the front (most recently used) to the \
+             back, where GC starts looking. Expired sessions are marked.",
+    example: "lru",
+    mirrors: "(looks only) Provider.list",
+    completes: &[],
+    kind: Kind::Look,
+    run: lru,
+};
+
+fn lru(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    sh.listing(a.limit()).map(Reply::Lru)
+}
+
+/// `timeline [--limit N | --all]`
+pub const TIMELINE: Command = Command {
+    name: "timeline",
+    args: "[--limit N | --all]",
+    summary: "bars of each session's time left before expiry, and the GC horizon",
+    detail: "One bar per session, in list order, from now to its expiry, on a scale of one \
+             max-lifetime. The last line marks when the GC timer fires next.",
+    example: "timeline",
+    mirrors: "(looks only)",
+    completes: &[],
+    kind: Kind::Look,
+    run: timeline,
+};
+
+fn timeline(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    Ok(Reply::Timeline(Timeline {
+        now: sh.now(),
+        max_lifetime: sh.manager.config().max_lifetime,
+        next_gc: sh.manager.next_gc(),
+        listing: sh.listing(a.limit())?,
+    }))
+}
+
+/// `stats`
+pub const STATS: Command = Command {
+    name: "stats",
+    args: "",
+    summary: "counts: live, expired, created, removed by reason, gc runs, entries scanned",
+    detail: "A table of the store's counts now and of the totals since start.",
+    example: "stats",
+    mirrors: "(looks only)",
+    completes: &[],
+    kind: Kind::Look,
+    run: stats,
+};
+
+fn stats(sh: &mut Shell, _: &mut Args<'_>) -> Result<Reply> {
+    let m = &sh.manager;
+    let stored = m.stored()?;
+    let expired = m.expired_count(sh.now())?;
+    Ok(Reply::Stats(StatsView {
+        stored,
+        live: stored - expired,
+        expired,
+        totals: *m.stats(),
+        log_kept: m.log().len(),
+        log_dropped: m.log().dropped(),
+    }))
+}
+
+/// `log [SID] [--limit N | --all]`
+pub const LOG: Command = Command {
+    name: "log",
+    args: "[SID] [--limit N | --all]",
+    summary: "the event log, or one session's life",
+    detail: "The latest events (the last 20 by default): created, adopted, accessed, \
+             revived, and removed with the reason (gc, expired, evicted, destroyed). With \
+             SID, only that session's events, even after it is gone. The log keeps the \
+             latest 10,000 events.",
+    example: "log alice",
+    mirrors: "(sessim's own record)",
+    completes: &[Complete::Id],
+    kind: Kind::Look,
+    run: log,
+};
+
+fn log(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    let id = a.opt_id()?;
+    let log = sh.manager.log();
+    let matches = |e: &&Event| id.as_deref().is_none_or(|id| e.id == id);
+    let matched = log.iter().filter(matches).count();
+    let shown = a.limit().rows(DEFAULT_ROWS).min(matched);
+    Ok(Reply::Log(LogView {
+        events: log
+            .iter()
+            .filter(matches)
+            .skip(matched - shown)
+            .cloned()
+            .collect(),
+        id,
+        matched,
+        older_forgotten: log.dropped() > 0,
+    }))
+}

@@ -1,0 +1,81 @@
+//! Commands about the session at the prompt: `reset`, `help`, `quit` and `exit`.
+
+use super::{Command, Complete, Kind};
+use crate::Result;
+use crate::shell::Shell;
+use crate::shell::args::Args;
+use crate::shell::global::GlobalArgs;
+use crate::shell::help;
+use crate::shell::reply::Reply;
+
+/// `reset [OPTION...]`
+pub const RESET: Command = Command {
+    name: "reset",
+    args: "[OPTION...]",
+    summary: "start a fresh simulation, with other options if given",
+    detail: "Throws the sessions, the clock, the counters and the log away and starts \
+             again. OPTIONs are the command line's, such as --defects all or --seed 3; they \
+             are laid over the options sessim started with, so `reset` alone starts over as \
+             sessim began. A lesson can so run the book's code and the fixed code side by \
+             side. --format and --color cannot change here.",
+    example: "reset --defects none",
+    mirrors: "",
+    completes: &[],
+    kind: Kind::Shell,
+    run: reset,
+};
+
+fn reset(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    let words = a.rest();
+    let given = GlobalArgs::parse_words(&words).map_err(|e| a.usage(&e))?;
+    if given.format.is_some() || given.color.is_some() {
+        return Err(a.usage("--format and --color stay as sessim started"));
+    }
+    let options = given.over(sh.origin.clone())?;
+    sh.reset(options)?;
+    Ok(Reply::Reset(sh.summary()))
+}
+
+/// `help [COMMAND | book | ids]`
+pub const HELP: Command = Command {
+    name: "help",
+    args: "[COMMAND | book | ids]",
+    summary: "this list, or one command's synopsis, meaning and example",
+    detail: "`help COMMAND` explains a command; `help book` the book's defects and how to \
+             reproduce each; `help ids` how ids are made.",
+    example: "help set",
+    mirrors: "",
+    completes: &[Complete::Topic],
+    kind: Kind::Shell,
+    run: help,
+};
+
+fn help(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    let text = help::text(sh.commands, a.opt_word().as_deref())?;
+    Ok(Reply::Help { text })
+}
+
+/// `quit`
+pub const QUIT: Command = Command {
+    name: "quit",
+    args: "",
+    summary: "leave (also `exit` and Ctrl-D)",
+    detail: "Leaves the REPL. In a script, it ends the script.",
+    example: "quit",
+    mirrors: "",
+    completes: &[],
+    kind: Kind::Shell,
+    run: quit,
+};
+
+/// `exit`
+pub const EXIT: Command = Command {
+    name: "exit",
+    summary: "leave (same as quit)",
+    example: "exit",
+    ..QUIT
+};
+
+fn quit(_: &mut Shell, _: &mut Args<'_>) -> Result<Reply> {
+    Ok(Reply::Quit)
+}

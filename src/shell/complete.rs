@@ -1,0 +1,189 @@
+//! Tab completion and argument hints for the REPL, read from the command table.
+
+use super::args::{Shape, groups};
+use super::commands::{Command, Complete, find};
+use super::help::TOPICS;
+use super::setting::Setting;
+
+/// Completions for the text before the cursor: where the replaced word starts, and the
+/// candidates that replace it. `ids` gives the stored ids that start with a prefix.
+pub fn complete(
+    commands: &[Command],
+    before: &str,
+    ids: &dyn Fn(&str) -> Vec<String>,
+) -> (usize, Vec<String>) {
+    let start = before.rfind(char::is_whitespace).map_or(0, |i| {
+        i + before[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let word = &before[start..];
+    let done: Vec<&str> = before[..start].split_whitespace().collect();
+    let starting = |names: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+        names
+            .filter(|n| n.starts_with(word))
+            .map(|n| format!("{n} "))
+            .collect()
+    };
+    let Some((name, args)) = done.split_first() else {
+        return (start, starting(&mut commands.iter().map(|c| c.name)));
+    };
+    let Some(command) = find(commands, name) else {
+        return (start, Vec::new());
+    };
+    let shape = Shape::of(command.args);
+    if shape.limit && word.starts_with('-') {
+        return (start, starting(&mut ["--all", "--limit"].into_iter()));
+    }
+    let positional = positional(args, shape.limit);
+    let kind = command.completes.get(positional.len());
+    let candidates = match kind.copied().unwrap_or(Complete::Free) {
+        Complete::Id => ids(word).into_iter().map(|id| format!("{id} ")).collect(),
+        Complete::Setting => starting(&mut Setting::ALL.iter().map(|s| s.name())),
+        Complete::SettingValue => match positional.last().map(|w| Setting::parse(w)) {
+            Some(Ok(setting)) => starting(&mut setting.choices().iter().copied()),
+            _ => Vec::new(),
+        },
+        Complete::Topic => starting(
+            &mut commands
+                .iter()
+                .map(|c| c.name)
+                .chain(TOPICS.iter().copied()),
+        ),
+        Complete::Free if shape.limit => starting(&mut ["--all", "--limit"].into_iter()),
+        Complete::Free => Vec::new(),
+    };
+    (start, candidates)
+}
+
+/// The hint shown after the cursor: the arguments still to type, as redis-cli shows them.
+pub fn hint(commands: &[Command], line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let (name, args) = words.split_first()?;
+    let command = find(commands, name)?;
+    if command.args.is_empty() {
+        return None;
+    }
+    if !line.ends_with(char::is_whitespace) {
+        // A word is being typed; right after the name, show everything after a space.
+        return args.is_empty().then(|| format!(" {}", command.args));
+    }
+    let shape = Shape::of(command.args);
+    let typed = positional(args, shape.limit).len();
+    let flagged = typed < args.len();
+    if typed == 0 && !flagged {
+        return Some(command.args.to_owned());
+    }
+    let mut rest: Vec<String> = Vec::new();
+    let mut slot = 0;
+    for group in groups(command.args) {
+        if group.trim_start_matches('[').starts_with("--") {
+            if !flagged {
+                rest.push(group);
+            }
+            continue;
+        }
+        for s in slots(&group) {
+            let repeats = s.contains("...");
+            if slot >= typed || repeats {
+                rest.push(s);
+            }
+            slot += 1;
+        }
+    }
+    (!rest.is_empty()).then(|| rest.join(" "))
+}
+
+/// The positional words of `args`: without `--all`, `--limit N` and `--limit=N` when the
+/// command takes them.
+fn positional<'a>(args: &[&'a str], limit: bool) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut words = args.iter();
+    while let Some(&w) = words.next() {
+        match w {
+            "--limit" if limit => {
+                words.next();
+            }
+            w if limit && w.starts_with("--") => {}
+            w => out.push(w),
+        }
+    }
+    out
+}
+
+/// The argument positions of one synopsis group: `[NAME [VALUE]]` holds `[NAME]` and
+/// `[VALUE]`; any other group is one position.
+fn slots(group: &str) -> Vec<String> {
+    let inner = group
+        .strip_prefix('[')
+        .and_then(|g| g.strip_suffix(']'))
+        .filter(|g| g.contains('['));
+    let Some(inner) = inner else {
+        return vec![group.to_owned()];
+    };
+    let mut parts = groups(inner).into_iter();
+    let first = parts.next().map(|p| format!("[{p}]"));
+    first
+        .into_iter()
+        .chain(parts.flat_map(|p| slots(&p)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::commands::COMMANDS;
+
+    fn names(before: &str, ids: &[&str]) -> Vec<String> {
+        let owned: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
+        let lookup = move |prefix: &str| -> Vec<String> {
+            let mut v: Vec<String> = owned
+                .iter()
+                .filter(|id| id.starts_with(prefix))
+                .cloned()
+                .collect();
+            v.sort();
+            v
+        };
+        complete(COMMANDS, before, &lookup).1
+    }
+
+    fn hint_of(line: &str) -> Option<String> {
+        hint(COMMANDS, line)
+    }
+
+    #[test]
+    fn completes_commands_ids_settings_and_topics() {
+        assert_eq!(names("se", &[]), ["set "]);
+        assert_eq!(
+            names("get al", &["alice", "bob", "alan"]),
+            ["alan ", "alice "]
+        );
+        assert_eq!(names("set alice ", &["alice"]), Vec::<String>::new());
+        assert_eq!(names("config max", &[]), ["max-lifetime "]);
+        assert_eq!(names("config auto-gc o", &[]), ["on ", "off "]);
+        assert_eq!(names("config defects B", &[]), ["B1 ", "B5 ", "B7 ", "B8 "]);
+        assert_eq!(names("help bo", &[]), ["book "]);
+        assert_eq!(names("list --a", &[]), ["--all "]);
+        assert_eq!(names("log --all a", &["alice"]), ["alice "]);
+        assert_eq!(complete(COMMANDS, "get al", &|_| vec![]).0, 4);
+    }
+
+    #[test]
+    fn hints_show_the_arguments_left() {
+        assert_eq!(hint_of("set").as_deref(), Some(" SID KEY VALUE"));
+        assert_eq!(hint_of("set ").as_deref(), Some("SID KEY VALUE"));
+        assert_eq!(hint_of("set a ").as_deref(), Some("KEY VALUE"));
+        assert_eq!(hint_of("set a k v "), None);
+        assert_eq!(hint_of("set a"), None);
+        assert_eq!(hint_of("gc").as_deref(), Some(" [--limit N | --all]"));
+        assert_eq!(hint_of("clock"), None);
+        assert_eq!(hint_of("config ").as_deref(), Some("[NAME [VALUE]]"));
+        assert_eq!(hint_of("config max-lifetime ").as_deref(), Some("[VALUE]"));
+        assert_eq!(hint_of("list --all "), None);
+        assert_eq!(hint_of("list --limit 3 "), None);
+        assert_eq!(
+            hint_of("log alice ").as_deref(),
+            Some("[--limit N | --all]")
+        );
+        assert_eq!(hint_of("log --all ").as_deref(), Some("[SID]"));
+    }
+}

@@ -1,0 +1,220 @@
+//! The global options (`--defects`, `--max-lifetime`, ...): parsed by clap from the command
+//! line, from a transcript's `#!` directives, and from `reset`, and laid over a base of
+//! [`Options`], so that what is not named keeps its value.
+
+use std::time::Duration;
+
+use clap::{Args, Parser, ValueEnum};
+
+use super::options::{ClockKind, Format, Options};
+use super::setting::parse_capacity;
+use crate::basics::time::{Time, parse_duration};
+use crate::rules::Defects;
+
+/// Options of the simulation and of output; also settable by transcript directives.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// Where sessions are stored: memory. `book`, the old spelling of --defects all, still
+    /// works.
+    #[arg(long, global = true, value_enum)]
+    pub provider: Option<ProviderArg>,
+    /// The book's defects to reproduce: none, all (or book), or a list such as B1,B7
+    /// [default: none].
+    #[arg(long, global = true, value_name = "LIST", value_parser = defects)]
+    pub defects: Option<Defects>,
+    /// Idle time before a session expires [default: 1h].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = duration, allow_hyphen_values = true)]
+    pub max_lifetime: Option<Duration>,
+    /// Period of the auto-GC timer [default: max-lifetime].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = duration, allow_hyphen_values = true)]
+    pub gc_interval: Option<Duration>,
+    /// Turn the auto-GC timer off.
+    #[arg(long, global = true)]
+    pub no_auto_gc: bool,
+    /// Most sessions stored; creating one more evicts the least recently used.
+    #[arg(long, global = true, value_name = "N", value_parser = capacity, allow_negative_numbers = true)]
+    pub capacity: Option<usize>,
+    /// Seed for reproducible ids. Seeded ids are predictable: for teaching and tests only.
+    #[arg(long, global = true, value_name = "N", value_parser = seed, allow_negative_numbers = true)]
+    pub seed: Option<u64>,
+    /// Start of the virtual clock, RFC 3339 [default: 2026-01-01T00:00:00Z].
+    #[arg(long, global = true, value_name = "RFC3339", value_parser = time)]
+    pub start: Option<Time>,
+    /// Virtual time, or the system's [default: virtual].
+    #[arg(long, global = true, value_enum)]
+    pub clock: Option<ClockArg>,
+    /// Output as text, or one JSON object per command [default: text].
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Colour at a terminal (auto honours NO_COLOR) [default: auto].
+    #[arg(long, global = true, value_enum)]
+    pub color: Option<ColorArg>,
+}
+
+/// `--provider`: where sessions are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderArg {
+    /// In this process (the default).
+    Memory,
+    /// The old spelling of `--defects all`, in the memory store.
+    Book,
+}
+
+/// `--clock`; the values are those of [`ClockKind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
+pub enum ClockArg {
+    Virtual,
+    System,
+}
+
+/// `--format`; the values are those of [`Format`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
+pub enum FormatArg {
+    Text,
+    Json,
+}
+
+/// `--color`: `auto` colours at a terminal unless `NO_COLOR` is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[allow(missing_docs)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The long names a transcript directive may use.
+pub const DIRECTIVES: &[&str] = &[
+    "provider",
+    "defects",
+    "max-lifetime",
+    "gc-interval",
+    "no-auto-gc",
+    "capacity",
+    "seed",
+    "start",
+    "clock",
+    "format",
+    "color",
+];
+
+fn duration(text: &str) -> Result<Duration, String> {
+    let d = parse_duration(text).map_err(|e| e.to_string())?;
+    if d.is_zero() {
+        return Err("must be longer than 0s".into());
+    }
+    Ok(d)
+}
+
+fn defects(text: &str) -> Result<Defects, String> {
+    Defects::parse(text).map_err(|e| e.to_string())
+}
+
+fn capacity(text: &str) -> Result<usize, String> {
+    match parse_capacity(text).map_err(|e| e.to_string())? {
+        Some(n) => Ok(n),
+        None => Err("expected a whole number above 0".into()),
+    }
+}
+
+fn seed(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("expected a whole number from 0 to {}", u64::MAX))
+}
+
+fn time(text: &str) -> Result<Time, String> {
+    Time::parse_rfc3339(text).map_err(|e| e.to_string())
+}
+
+impl GlobalArgs {
+    /// The options of a run whose output goes to a terminal `terminal_width` wide, or not.
+    pub fn options(&self, terminal_width: Option<u16>) -> crate::Result<Options> {
+        let base = Options {
+            terminal_width,
+            color: terminal_width.is_some() && !no_color(),
+            ..Options::default()
+        };
+        self.over(base)
+    }
+
+    /// `base` with the options given here in place of its own.
+    pub fn over(&self, base: Options) -> crate::Result<Options> {
+        let mut o = base;
+        let c = &mut o.config;
+        if self.provider == Some(ProviderArg::Book) {
+            if self.defects.is_some_and(|d| d != Defects::ALL) {
+                return Err(crate::Error::Invalid(
+                    "--provider book is the old spelling of --defects all; give one of them".into(),
+                ));
+            }
+            c.defects = Defects::ALL;
+        }
+        c.defects = self.defects.unwrap_or(c.defects);
+        c.max_lifetime = self.max_lifetime.unwrap_or(c.max_lifetime);
+        c.gc_interval = self.gc_interval.or(c.gc_interval);
+        c.auto_gc &= !self.no_auto_gc;
+        c.capacity = self.capacity.or(c.capacity);
+        c.validate()?;
+        o.seed = self.seed.or(o.seed);
+        o.start = self.start.unwrap_or(o.start);
+        o.clock = match self.clock {
+            Some(ClockArg::Virtual) => ClockKind::Virtual,
+            Some(ClockArg::System) => ClockKind::System,
+            None => o.clock,
+        };
+        o.format = match self.format {
+            Some(FormatArg::Text) => Format::Text,
+            Some(FormatArg::Json) => Format::Json,
+            None => o.format,
+        };
+        o.color = match self.color {
+            Some(ColorArg::Always) => true,
+            Some(ColorArg::Never) => false,
+            Some(ColorArg::Auto) => o.terminal_width.is_some() && !no_color(),
+            None => o.color,
+        };
+        Ok(o)
+    }
+
+    /// Parses option words such as `--defects=all` (no program name, no subcommand); an
+    /// error is clap's first line, without its `error: `.
+    pub fn parse_words(words: &[String]) -> Result<GlobalArgs, String> {
+        #[derive(Parser)]
+        #[command(name = "options", no_binary_name = true)]
+        struct Words {
+            #[command(flatten)]
+            global: GlobalArgs,
+        }
+        Words::try_parse_from(words).map(|w| w.global).map_err(|e| {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid option");
+            first.trim_start_matches("error: ").to_owned()
+        })
+    }
+
+    /// Parses transcript directives (`name = value`, by long option name).
+    pub fn from_directives(directives: &[(String, String)]) -> Result<GlobalArgs, String> {
+        let mut words = Vec::new();
+        for (name, value) in directives {
+            if name == "no-auto-gc" {
+                match value.as_str() {
+                    "true" | "on" | "yes" => words.push("--no-auto-gc".to_owned()),
+                    "false" | "off" | "no" => {}
+                    other => {
+                        return Err(format!("`no-auto-gc` takes true or false, not `{other}`"));
+                    }
+                }
+            } else {
+                words.push(format!("--{name}={value}"));
+            }
+        }
+        GlobalArgs::parse_words(&words)
+    }
+}
+
+/// Whether `NO_COLOR` asks for no colour.
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}

@@ -1,0 +1,199 @@
+//! The shell: the one place a command line is executed, for the REPL, scripts, transcripts
+//! and recording alike. It owns the simulation (a manager and its clock), looks each line's
+//! command up in one table, and returns typed results for the renderers.
+
+pub mod args;
+pub mod commands;
+pub mod complete;
+pub mod global;
+pub mod help;
+pub mod options;
+pub mod reply;
+pub mod setting;
+
+use std::ops::ControlFlow;
+
+use args::{Args, Limit};
+use commands::{COMMANDS, Command, Kind};
+use options::{ClockKind, Options};
+use reply::{Listing, Outcome, SessionRow, Summary};
+
+use crate::Result;
+use crate::basics::clock::Clock;
+use crate::basics::time::Time;
+use crate::manager::Manager;
+use crate::store::{End, Store, View};
+
+/// How many rows `list`, `lru`, `timeline`, `gc` and `log` show by default.
+pub const DEFAULT_ROWS: usize = 20;
+
+/// A simulated session store with its clock: the state behind a prompt or a script.
+#[derive(Debug)]
+pub struct Shell {
+    manager: Manager,
+    clock: Clock,
+    /// The options of this simulation.
+    options: Options,
+    /// The options sessim started with, which `reset` starts from.
+    origin: Options,
+    commands: &'static [Command],
+}
+
+impl Shell {
+    /// A new simulation, as the options say, with sessim's commands.
+    pub fn new(options: Options) -> Result<Shell> {
+        Shell::with_commands(options, COMMANDS)
+    }
+
+    /// A new simulation whose line language is `commands`.
+    pub fn with_commands(options: Options, commands: &'static [Command]) -> Result<Shell> {
+        let (manager, clock) = simulation(&options)?;
+        Ok(Shell {
+            manager,
+            clock,
+            origin: options.clone(),
+            options,
+            commands,
+        })
+    }
+
+    /// Starts a fresh simulation with `options`; on error the current one goes on.
+    pub fn reset(&mut self, options: Options) -> Result<()> {
+        (self.manager, self.clock) = simulation(&options)?;
+        self.options = options;
+        Ok(())
+    }
+
+    /// The options the simulation started with (the settings in force are the manager's).
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The manager.
+    pub fn manager(&self) -> &Manager {
+        &self.manager
+    }
+
+    /// The commands this shell knows.
+    pub fn commands(&self) -> &'static [Command] {
+        self.commands
+    }
+
+    /// The current time.
+    pub fn now(&self) -> Time {
+        self.clock.now()
+    }
+
+    /// The simulation in a few words, for the banner and `reset`.
+    pub fn summary(&self) -> Summary {
+        let c = self.manager.config();
+        Summary {
+            provider: "memory",
+            defects: c.defects,
+            max_lifetime: c.max_lifetime,
+            auto_gc: c.auto_gc,
+            now: self.now(),
+        }
+    }
+
+    /// The ids of the stored sessions that start with `prefix`, sorted.
+    pub fn ids_starting_with(&self, prefix: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        let _ = self.manager.store().walk(End::Front, &mut |v| {
+            if v.id.starts_with(prefix) {
+                ids.push(v.id.to_owned());
+            }
+            ControlFlow::Continue(())
+        });
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Executes one line. `Ok(None)` for a blank line or a comment. An error has changed
+    /// nothing, except that lazy expiry removes the expired session it reports.
+    pub fn execute(&mut self, line: &str) -> Result<Option<Outcome>> {
+        let words = args::split(line)?;
+        let Some((name, rest)) = words.split_first() else {
+            return Ok(None);
+        };
+        let command = commands::find(self.commands, name)
+            .ok_or_else(|| commands::unknown(self.commands, name))?;
+        let mut args = Args::new(command, rest)?;
+        let ops = self.manager.operations();
+        if command.kind == Kind::Look {
+            self.catch_up()?;
+        }
+        let reply = (command.run)(self, &mut args)?;
+        let (runs, events) = if self.manager.operations() == ops {
+            (Vec::new(), Vec::new())
+        } else {
+            let m = &self.manager;
+            let auto = m.runs().iter().filter(|r| r.auto);
+            let runs = auto
+                .map(|r| m.report(r, usize::MAX))
+                .collect::<Result<_>>()?;
+            (runs, m.events()?)
+        };
+        Ok(Some(Outcome {
+            command: command.name,
+            reply,
+            runs,
+            events,
+        }))
+    }
+
+    /// Under the system clock, lets the manager's GC catch up with the time.
+    fn catch_up(&mut self) -> Result<()> {
+        if self.clock.is_virtual() {
+            return Ok(());
+        }
+        self.manager.advance_to(self.clock.now())
+    }
+
+    /// One session as listings show it.
+    fn row(&self, id: &str, last_access: Time, keys: usize) -> SessionRow {
+        let (now, rules) = (self.now(), self.manager.rules());
+        SessionRow {
+            id: id.to_owned(),
+            last_access,
+            idle: now.saturating_since(last_access),
+            expires: rules.expires(last_access),
+            expired: rules.is_expired(last_access, now),
+            keys,
+        }
+    }
+
+    fn view_row(&self, v: View<'_>) -> SessionRow {
+        self.row(v.id, v.last_access, v.values.len())
+    }
+
+    /// The first rows of the sessions, front to back.
+    fn listing(&self, limit: Limit) -> Result<Listing> {
+        let rows = limit.rows(DEFAULT_ROWS);
+        let mut out = Vec::new();
+        if rows > 0 {
+            self.manager.store().walk(End::Front, &mut |v| {
+                out.push(self.view_row(v));
+                if out.len() < rows {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                }
+            })?;
+        }
+        Ok(Listing {
+            rows: out,
+            total: self.manager.stored()?,
+        })
+    }
+}
+
+/// A manager and a clock, as `options` ask.
+fn simulation(options: &Options) -> Result<(Manager, Clock)> {
+    let clock = match options.clock {
+        ClockKind::Virtual => Clock::Virtual(options.start),
+        ClockKind::System => Clock::System,
+    };
+    let manager = Manager::new(options.config.clone(), options.id_generator(), clock.now())?;
+    Ok((manager, clock))
+}

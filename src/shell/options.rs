@@ -1,0 +1,78 @@
+//! The validated options a simulation starts with, made once from the command line, a
+//! transcript's `#!` directives or `reset`. Nothing after this point sees clap types.
+
+use crate::basics::ids::IdGenerator;
+use crate::basics::time::{DEFAULT_START, Time};
+use crate::manager::Config;
+
+/// How output is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Lines, tables and pictures.
+    Text,
+    /// One JSON object per command.
+    Json,
+}
+
+/// Where time comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockKind {
+    /// Simulated: moves only on `advance-clock`.
+    Virtual,
+    /// The machine's real time.
+    System,
+}
+
+impl ClockKind {
+    /// Its name, as `--clock` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClockKind::Virtual => "virtual",
+            ClockKind::System => "system",
+        }
+    }
+}
+
+/// Everything a [`crate::shell::Shell`] is built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The manager's settings, the defects reproduced among them.
+    pub config: Config,
+    /// A seed for reproducible (and predictable) ids.
+    pub seed: Option<u64>,
+    /// When the virtual clock starts.
+    pub start: Time,
+    /// Virtual or system time.
+    pub clock: ClockKind,
+    /// Text or JSON.
+    pub format: Format,
+    /// Whether to use colour.
+    pub color: bool,
+    /// The terminal's width, when output goes to a terminal (wider tables, and colour if
+    /// allowed).
+    pub terminal_width: Option<u16>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            config: Config::default(),
+            seed: None,
+            start: DEFAULT_START,
+            clock: ClockKind::Virtual,
+            format: Format::Text,
+            color: false,
+            terminal_width: None,
+        }
+    }
+}
+
+impl Options {
+    /// The id generator these options ask for.
+    pub fn id_generator(&self) -> IdGenerator {
+        match self.seed {
+            Some(seed) => IdGenerator::seeded(seed),
+            None => IdGenerator::Os,
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! What a command returns: typed data, turned into text or JSON by the renderers.
+
+use std::time::Duration;
+
+use serde::{Serialize, Serializer};
+
+use super::setting::{Setting, on_off};
+use crate::basics::time::{Span, Time};
+use crate::manager::{Event, ReadOutcome, RunReport, Stats};
+use crate::rules::Defects;
+
+/// Serializes a duration in sessim's span format, as `1h30m`.
+pub fn span<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&Span(*d))
+}
+
+fn span_opt<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => span(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// One session as listings show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionRow {
+    pub id: String,
+    pub last_access: Time,
+    #[serde(serialize_with = "span")]
+    pub idle: Duration,
+    /// When it expires if left alone: right after this instant (idle longer than
+    /// max-lifetime); with B8, at this whole second.
+    pub expires: Time,
+    pub expired: bool,
+    pub keys: usize,
+}
+
+/// One session with its values, for `show`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionDetail {
+    #[serde(flatten)]
+    pub row: SessionRow,
+    pub values: Vec<KeyValue>,
+}
+
+/// One stored pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyValue {
+    pub key: String,
+    pub value: String,
+}
+
+/// The first rows of the sessions, front to back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listing {
+    pub rows: Vec<SessionRow>,
+    /// How many sessions there are in all.
+    pub total: usize,
+}
+
+/// The bars of `timeline`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    pub now: Time,
+    #[serde(serialize_with = "span")]
+    pub max_lifetime: Duration,
+    pub next_gc: Option<Time>,
+    #[serde(flatten)]
+    pub listing: Listing,
+}
+
+/// The settings, for `config`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigView {
+    pub provider: &'static str,
+    pub defects: Defects,
+    pub cookie_name: String,
+    #[serde(serialize_with = "span")]
+    pub max_lifetime: Duration,
+    #[serde(serialize_with = "span_opt")]
+    pub gc_interval: Option<Duration>,
+    #[serde(serialize_with = "span")]
+    pub gc_interval_in_force: Duration,
+    pub auto_gc: bool,
+    pub next_gc: Option<Time>,
+    pub capacity: Option<usize>,
+    pub clock: &'static str,
+    pub seed: Option<u64>,
+    pub log_capacity: usize,
+}
+
+impl ConfigView {
+    /// A setting's value as `config` prints it.
+    pub fn value(&self, setting: Setting) -> String {
+        let or_none = |v: Option<String>, none: &str| v.unwrap_or_else(|| none.to_owned());
+        match setting {
+            Setting::Provider => self.provider.to_owned(),
+            Setting::Defects => self.defects.to_string(),
+            Setting::CookieName => self.cookie_name.clone(),
+            Setting::MaxLifetime => Span(self.max_lifetime).to_string(),
+            Setting::GcInterval => match self.gc_interval {
+                Some(d) => Span(d).to_string(),
+                None => format!("auto ({})", Span(self.gc_interval_in_force)),
+            },
+            Setting::AutoGc => on_off(self.auto_gc).to_owned(),
+            Setting::NextGc => or_none(self.next_gc.map(|t| t.to_string()), "-"),
+            Setting::Capacity => or_none(self.capacity.map(|c| c.to_string()), "none"),
+            Setting::Clock => self.clock.to_owned(),
+            Setting::Seed => or_none(self.seed.map(|s| s.to_string()), "none (OS CSPRNG)"),
+            Setting::LogCapacity => self.log_capacity.to_string(),
+        }
+    }
+}
+
+/// The counts, for `stats`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatsView {
+    pub stored: usize,
+    pub live: usize,
+    pub expired: usize,
+    #[serde(flatten)]
+    pub totals: Stats,
+    pub log_kept: usize,
+    pub log_dropped: u64,
+}
+
+/// Events from the log, for `log`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogView {
+    pub id: Option<String>,
+    #[serde(rename = "entries")]
+    pub events: Vec<Event>,
+    /// How many kept events matched, of which `events` are the latest.
+    pub matched: usize,
+    /// Whether the bounded log has forgotten older events.
+    pub older_forgotten: bool,
+}
+
+/// The result of one command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reply", rename_all = "snake_case")]
+pub enum Reply {
+    Created {
+        id: String,
+    },
+    Read {
+        outcome: ReadOutcome,
+        session: SessionRow,
+    },
+    Stored,
+    Value {
+        value: Option<String>,
+    },
+    Deleted {
+        existed: bool,
+    },
+    Counter {
+        value: i64,
+    },
+    Touched,
+    Destroyed {
+        id: String,
+    },
+    Show(SessionDetail),
+    List(Listing),
+    Lru(Listing),
+    Timeline(Timeline),
+    Gc(RunReport),
+    Clock {
+        now: Time,
+    },
+    Config(ConfigView),
+    Setting {
+        name: &'static str,
+        value: String,
+    },
+    Stats(StatsView),
+    Log(LogView),
+    Help {
+        text: String,
+    },
+    /// Plain text, for commands that only say something.
+    Text {
+        text: String,
+    },
+    Reset(Summary),
+    Quit,
+}
+
+/// What a simulation is, in one line: for the banner and `reset`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub provider: &'static str,
+    pub defects: Defects,
+    #[serde(serialize_with = "span")]
+    pub max_lifetime: Duration,
+    pub auto_gc: bool,
+    pub now: Time,
+}
+
+/// A reply with the events that happened on the way (timer runs, evictions, revivals).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// The command's name.
+    pub command: &'static str,
+    #[serde(flatten)]
+    pub reply: Reply,
+    /// Timer runs that reaped, fired by this command.
+    pub runs: Vec<RunReport>,
+    /// Every event this command caused, in order.
+    pub events: Vec<Event>,
+}

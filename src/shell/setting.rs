@@ -1,0 +1,150 @@
+//! The settings `config` shows and changes, and the parsers of their values.
+
+use super::commands::nearest;
+use crate::{Error, Result};
+
+/// A setting `config` shows; [`Setting::is_settable`] tells which can be changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)] // Each variant is the setting that `name` and `meaning` describe.
+pub enum Setting {
+    Provider,
+    Defects,
+    CookieName,
+    MaxLifetime,
+    GcInterval,
+    AutoGc,
+    NextGc,
+    Capacity,
+    Clock,
+    Seed,
+    LogCapacity,
+}
+
+impl Setting {
+    /// Every setting, in table order.
+    pub const ALL: [Setting; 11] = [
+        Setting::Provider,
+        Setting::Defects,
+        Setting::CookieName,
+        Setting::MaxLifetime,
+        Setting::GcInterval,
+        Setting::AutoGc,
+        Setting::NextGc,
+        Setting::Capacity,
+        Setting::Clock,
+        Setting::Seed,
+        Setting::LogCapacity,
+    ];
+
+    /// The setting's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Setting::Provider => "provider",
+            Setting::Defects => "defects",
+            Setting::CookieName => "cookie-name",
+            Setting::MaxLifetime => "max-lifetime",
+            Setting::GcInterval => "gc-interval",
+            Setting::AutoGc => "auto-gc",
+            Setting::NextGc => "next-gc",
+            Setting::Capacity => "capacity",
+            Setting::Clock => "clock",
+            Setting::Seed => "seed",
+            Setting::LogCapacity => "log-capacity",
+        }
+    }
+
+    /// What the setting means, as `config` explains it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Setting::Provider => "where sessions are stored (--provider)",
+            Setting::Defects => "the book's defects reproduced (help book)",
+            Setting::CookieName => "the manager's cookie name",
+            Setting::MaxLifetime => "idle time before a session expires",
+            Setting::GcInterval => "period of the GC timer (auto: max-lifetime)",
+            Setting::AutoGc => "whether the GC timer runs",
+            Setting::NextGc => "when the GC timer fires next",
+            Setting::Capacity => "most sessions stored; the back one is evicted",
+            Setting::Clock => "virtual or system (--clock)",
+            Setting::Seed => "seeded ids are predictable (--seed)",
+            Setting::LogCapacity => "events the log keeps",
+        }
+    }
+
+    /// Whether `config NAME VALUE` may change it.
+    pub fn is_settable(self) -> bool {
+        matches!(
+            self,
+            Setting::Defects
+                | Setting::MaxLifetime
+                | Setting::GcInterval
+                | Setting::AutoGc
+                | Setting::Capacity
+        )
+    }
+
+    /// The values offered when completing `config NAME `.
+    pub fn choices(self) -> &'static [&'static str] {
+        match self {
+            Setting::Defects => &["none", "all", "B1", "B5", "B7", "B8"],
+            Setting::AutoGc => &["on", "off"],
+            Setting::GcInterval => &["auto"],
+            Setting::Capacity => &["none"],
+            _ => &[],
+        }
+    }
+
+    /// The names of the settings that can be changed, as a sentence.
+    pub fn settable_names() -> String {
+        let names: Vec<&str> = Setting::ALL
+            .iter()
+            .filter(|s| s.is_settable())
+            .map(|s| s.name())
+            .collect();
+        let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+        format!("{} and {last}", rest.join(", "))
+    }
+
+    /// The setting called `word`.
+    pub fn parse(word: &str) -> Result<Setting> {
+        Setting::ALL
+            .into_iter()
+            .find(|s| s.name() == word)
+            .ok_or_else(|| {
+                let names = Setting::ALL.iter().map(|s| s.name());
+                let guess = nearest(word, names.clone())
+                    .map(|n| format!("did you mean `{n}`? "))
+                    .unwrap_or_default();
+                Error::Usage(format!(
+                    "unknown setting `{word}`; {guess}settings are {}",
+                    names.collect::<Vec<_>>().join(", ")
+                ))
+            })
+    }
+}
+
+/// `on` or `off`.
+pub fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+/// Parses `on`/`off` (or `true`/`false`, `yes`/`no`).
+pub fn parse_switch(value: &str) -> Result<bool> {
+    match value {
+        "on" | "true" | "yes" => Ok(true),
+        "off" | "false" | "no" => Ok(false),
+        other => Err(Error::Invalid(format!(
+            "invalid auto-gc `{other}`: expected on or off (or true/false, yes/no)"
+        ))),
+    }
+}
+
+/// Parses a capacity: a whole number above 0, or `none`.
+pub fn parse_capacity(value: &str) -> Result<Option<usize>> {
+    match value {
+        "none" | "unlimited" => Ok(None),
+        text => match text.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(Some(n)),
+            _ => Err(crate::manager::config::capacity_error(text)),
+        },
+    }
+}

@@ -1,0 +1,235 @@
+//! The in-memory store: the book's `memory` provider (§6.3), as one session table in the
+//! process.
+//!
+//! Sessions sit in an arena-backed doubly linked list (O(1) push, move to front and remove,
+//! without `unsafe`) with an open-addressing index from id to list slot. A sweep cuts the
+//! expired back of the list off in one go and keeps those sessions in their nodes until the
+//! next [`Store::release`], so reading them back copies nothing.
+
+mod column;
+mod index;
+mod lru_list;
+mod prefetch;
+mod table;
+
+use std::ops::ControlFlow;
+
+use table::{Session, SessionTable};
+
+use super::{
+    Access, Answer, End, Expiry, Gone, Mark, Op, Placement, Read, Snapshot, Store, Sweep, Value,
+    Values, View,
+};
+use crate::basics::time::Time;
+use crate::{Error, Result};
+
+/// Sessions in this process's memory.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    table: SessionTable,
+    /// Releases so far: a [`Mark`] of another epoch reads nothing.
+    epoch: u64,
+}
+
+impl MemoryStore {
+    fn find(&self, id: &str) -> Result<u32> {
+        self.table
+            .find(id)
+            .ok_or_else(|| Error::NoSuchSession(id.to_owned()))
+    }
+
+    fn remove(&mut self, slot: u32) -> Gone {
+        gone(self.table.remove(slot))
+    }
+
+    fn view(&self, slot: u32) -> View<'_> {
+        let s = self.table.get(slot);
+        View {
+            id: &s.id,
+            last_access: s.last_access,
+            created: self.table.created(slot),
+            values: &s.values,
+        }
+    }
+}
+
+fn gone(s: Session) -> Gone {
+    Gone {
+        id: s.id,
+        last_access: s.last_access,
+    }
+}
+
+/// Applies `op` to `values`; an `Incr` that cannot add changes nothing.
+fn apply(values: &mut Values, op: Op<'_>) -> Result<Answer> {
+    Ok(match op {
+        Op::Touch => Answer::Done,
+        Op::Get(key) => Answer::Value(values.get(key).map(Value::from)),
+        Op::Set(key, value) => {
+            values.set(key, value);
+            Answer::Done
+        }
+        Op::Del(key) => Answer::Deleted(values.remove(key)),
+        Op::Incr(key, by) => {
+            let current = match values.get(key) {
+                None => 0,
+                Some(text) => text.parse::<i64>().map_err(|_| Error::NotAnInteger {
+                    key: key.to_owned(),
+                    value: text.to_owned(),
+                })?,
+            };
+            let next = current.checked_add(by).ok_or_else(|| Error::IncrOverflow {
+                key: key.to_owned(),
+            })?;
+            values.set(key, itoa::Buffer::new().format(next));
+            Answer::Counter(next)
+        }
+    })
+}
+
+impl Store for MemoryStore {
+    fn stored(&self) -> Result<usize> {
+        Ok(self.table.len())
+    }
+
+    fn create(
+        &mut self,
+        id: &str,
+        now: Time,
+        placement: Placement,
+        evicted: &mut Vec<Gone>,
+    ) -> Result<()> {
+        if let Some(capacity) = placement.capacity
+            && self.table.len() >= capacity
+        {
+            // Room is made only for an id that can be stored.
+            if self.table.find(id).is_some() {
+                return Err(Error::SessionExists(id.to_owned()));
+            }
+            while self.table.len() >= capacity {
+                let Some(back) = self.table.back() else { break };
+                evicted.push(self.remove(back));
+            }
+        }
+        self.table.insert(id, now, placement.end).map(drop)
+    }
+
+    fn read(
+        &mut self,
+        id: &str,
+        now: Time,
+        expiry: Expiry,
+        adopt: Option<Placement>,
+        evicted: &mut Vec<Gone>,
+    ) -> Result<Read> {
+        match self.table.find(id) {
+            Some(slot) => {
+                if expiry.lazy && expiry.is_expired(self.table.get(slot).last_access) {
+                    return Ok(Read::Expired(self.remove(slot)));
+                }
+                self.table.prefetch_touch(slot);
+                Ok(Read::Found)
+            }
+            None => match adopt {
+                Some(placement) => {
+                    self.create(id, now, placement, evicted)?;
+                    Ok(Read::Adopted)
+                }
+                None => Err(Error::NoSuchSession(id.to_owned())),
+            },
+        }
+    }
+
+    fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access> {
+        let slot = self.find(id)?;
+        let before = self.table.get(slot).last_access;
+        let expired = expiry.is_expired(before);
+        if expired && expiry.lazy {
+            return Ok(Access::Expired(self.remove(slot)));
+        }
+        let answer = apply(self.table.values_mut(slot), op)?;
+        self.table.touch(slot, now);
+        Ok(Access::Applied {
+            before,
+            expired,
+            answer,
+        })
+    }
+
+    fn destroy(&mut self, id: &str) -> Result<Gone> {
+        let slot = self.find(id)?;
+        Ok(self.remove(slot))
+    }
+
+    fn sweep(&mut self, accessed_before: Time) -> Result<Sweep> {
+        let d = self
+            .table
+            .depart_back_while(|s| s.last_access < accessed_before);
+        let run = d.run.map(|(first, last)| (first.into(), last.into()));
+        Ok(Sweep {
+            scanned: d.scanned,
+            reaped: d.reaped,
+            mark: Mark::new(self.epoch, run),
+        })
+    }
+
+    fn swept(
+        &self,
+        mark: Mark,
+        newest_first: bool,
+        f: &mut dyn FnMut(&str, Time) -> ControlFlow<()>,
+    ) -> Result<()> {
+        // A sweep that took nothing, or one from before the last release, lends nothing.
+        let Some((oldest, newest)) = mark.run(self.epoch) else {
+            return Ok(());
+        };
+        let (Ok(oldest), Ok(newest)) = (u32::try_from(oldest), u32::try_from(newest)) else {
+            return Ok(());
+        };
+        for s in self.table.departed_run(oldest, newest, newest_first) {
+            if f(&s.id, s.last_access).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn release(&mut self) -> Result<()> {
+        self.table.release_departed();
+        self.epoch += 1;
+        Ok(())
+    }
+
+    fn back(&self) -> Result<Option<Time>> {
+        Ok(self.table.back().map(|s| self.table.get(s).last_access))
+    }
+
+    /// In last-access order, the sessions accessed before an instant are the ones at the
+    /// back: counting stops at the first that is not, at a cost in proportion to the count.
+    fn count_accessed_before(&self, accessed_before: Time) -> Result<usize> {
+        let before = |&s: &u32| self.table.get(s).last_access < accessed_before;
+        let slots = self.table.slots(End::Back);
+        Ok(if self.table.is_ordered() {
+            slots.take_while(before).count()
+        } else {
+            slots.filter(before).count()
+        })
+    }
+
+    fn session(&self, id: &str) -> Result<Option<Snapshot>> {
+        Ok(self.table.find(id).map(|slot| self.view(slot).into()))
+    }
+
+    fn walk(&self, from: End, f: &mut dyn FnMut(View<'_>) -> ControlFlow<()>) -> Result<()> {
+        for slot in self.table.slots(from) {
+            if f(self.view(slot)).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        self.table.check()
+    }
+}

@@ -1,0 +1,350 @@
+//! The session table: the book's `sessions` map and `list` as one structure.
+//!
+//! The list is an arena [`LruList`] of [`Session`]s; the map is an [`Index`] of list slots
+//! hashed by the id kept in the node, so each id is stored once. Creation times sit in a
+//! [`Column`] beside the nodes, read only when a session is looked at, so the node stays
+//! one cache line.
+
+use std::hash::BuildHasher;
+
+use compact_str::CompactString;
+
+use super::column::Column;
+use super::index::Index;
+use super::lru_list::LruList;
+use crate::basics::time::Time;
+use crate::store::{End, Values};
+use crate::{Error, Result};
+
+/// One stored session: the book's `SessionStore`. 56 bytes: with its links, one cache line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub(super) id: CompactString,
+    pub(super) last_access: Time,
+    pub(super) values: Values,
+}
+
+/// What [`SessionTable::depart_back_while`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Departure {
+    /// Sessions looked at.
+    pub scanned: u64,
+    /// Sessions that departed.
+    pub reaped: u64,
+    /// The first and the last to depart, if any did.
+    pub run: Option<(u32, u32)>,
+}
+
+/// The sessions, by id and in last-access order.
+#[derive(Debug, Clone)]
+pub struct SessionTable {
+    list: LruList<Session>,
+    index: Index,
+    hasher: foldhash::fast::RandomState,
+    created: Column,
+    /// Whether the list is known to be in last-access order, front to back: true until a
+    /// session joins the back of others, or joins the front out of time order, and again
+    /// once the table is empty.
+    ordered: bool,
+}
+
+impl Default for SessionTable {
+    fn default() -> Self {
+        SessionTable {
+            list: LruList::default(),
+            index: Index::default(),
+            hasher: foldhash::fast::RandomState::default(),
+            created: Column::default(),
+            ordered: true,
+        }
+    }
+}
+
+impl SessionTable {
+    /// The number of stored sessions.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// The slot of session `id`.
+    pub fn find(&self, id: &str) -> Option<u32> {
+        self.index
+            .find(self.hash(id), |slot| self.list.get(slot).id == id)
+    }
+
+    /// The 32 bits of the hash of `id` that the index keeps.
+    fn hash(&self, id: &str) -> u32 {
+        (self.hasher.hash_one(id) >> 32) as u32
+    }
+
+    /// The session in `slot`.
+    pub fn get(&self, slot: u32) -> &Session {
+        self.list.get(slot)
+    }
+
+    /// The values of the session in `slot`, to change them.
+    pub fn values_mut(&mut self, slot: u32) -> &mut Values {
+        &mut self.list.get_mut(slot).values
+    }
+
+    /// When the session in `slot` was created.
+    pub fn created(&self, slot: u32) -> Time {
+        Time::from_unix_nanos(self.created.get(slot))
+    }
+
+    /// The slot at the back of the list (least recently used).
+    pub fn back(&self) -> Option<u32> {
+        self.list.back()
+    }
+
+    /// Whether the list is known to be in last-access order.
+    pub fn is_ordered(&self) -> bool {
+        self.ordered
+    }
+
+    /// The slots from `from`, front to back or back to front.
+    pub fn slots(&self, from: End) -> impl Iterator<Item = u32> + '_ {
+        let first = match from {
+            End::Front => self.list.front(),
+            End::Back => self.list.back(),
+        };
+        std::iter::successors(first, move |&s| match from {
+            End::Front => self.list.next(s),
+            End::Back => self.list.prev(s),
+        })
+    }
+
+    /// Stores a new, empty session `id` created and accessed at `now`, unless `id` is
+    /// stored already.
+    pub fn insert(&mut self, id: &str, now: Time, end: End) -> Result<u32> {
+        let (hash, list) = (self.hash(id), &self.list);
+        let vacancy = self
+            .index
+            .vacancy(hash, |slot| list.get(slot).id == id)
+            .ok_or_else(|| Error::SessionExists(id.to_owned()))?;
+        let in_order = match end {
+            End::Front => self
+                .list
+                .front()
+                .is_none_or(|f| self.get(f).last_access <= now),
+            End::Back => self
+                .list
+                .back()
+                .is_none_or(|b| self.get(b).last_access >= now),
+        };
+        let session = Session {
+            id: CompactString::from(id),
+            last_access: now,
+            values: Values::default(),
+        };
+        let slot = match end {
+            End::Front => self.list.push_front(session),
+            End::Back => self.list.push_back(session),
+        }
+        .ok_or(Error::StoreFull(self.list.len()))?;
+        self.index.fill(vacancy, slot);
+        self.created.set(slot, now.unix_nanos());
+        self.ordered &= in_order;
+        Ok(slot)
+    }
+
+    /// Removes the session in `slot`.
+    pub fn remove(&mut self, slot: u32) -> Session {
+        let hash = self.hash(&self.list.get(slot).id);
+        self.index.remove(hash, slot);
+        let session = self.list.remove(slot);
+        self.ordered |= self.list.is_empty();
+        session
+    }
+
+    /// Takes sessions off the back of the list while `expired` holds for the back one, and
+    /// keeps them as departed until the next [`SessionTable::release_departed`]: their slots
+    /// stay readable through [`SessionTable::departed_run`].
+    ///
+    /// The walk is a chain of cache misses, one a session, and writes nothing to the list
+    /// until one cut at the end: the departed stay in their nodes, so recording who left
+    /// touches no new memory. Each index entry, at a random place, would be another miss,
+    /// so it is prefetched as soon as its session is seen and removed a few sessions later,
+    /// when it has arrived: its miss overlaps the walk.
+    pub fn depart_back_while(&mut self, mut expired: impl FnMut(&Session) -> bool) -> Departure {
+        /// How many sessions behind the walk index entries are removed.
+        const LAG: usize = 8;
+        let mut pending = [(0, 0); LAG];
+        let (mut scanned, mut reaped) = (0, 0);
+        let oldest = self.list.back();
+        let mut newest = None;
+        let mut slot = oldest;
+        while let Some(s) = slot {
+            scanned += 1;
+            let session = self.list.get(s);
+            if !expired(session) {
+                break;
+            }
+            let hash = self.hash(&session.id);
+            self.index.prefetch(hash);
+            let due = std::mem::replace(&mut pending[reaped % LAG], (hash, s));
+            if reaped >= LAG {
+                self.index.remove(due.0, due.1);
+            }
+            reaped += 1;
+            newest = Some(s);
+            slot = self.list.prev(s);
+        }
+        for &(hash, slot) in pending.iter().take(reaped) {
+            self.index.remove(hash, slot);
+        }
+        if let Some(front) = newest {
+            self.list.depart_back(front, reaped);
+        }
+        self.ordered |= self.list.is_empty();
+        Departure {
+            scanned,
+            reaped: reaped as u64,
+            run: oldest.zip(newest),
+        }
+    }
+
+    /// The sessions of one departed run, oldest to newest, or the reverse.
+    pub fn departed_run(
+        &self,
+        oldest: u32,
+        newest: u32,
+        newest_first: bool,
+    ) -> impl Iterator<Item = &Session> {
+        self.list
+            .departed_run(oldest, newest, newest_first)
+            .map(|s| self.get(s))
+    }
+
+    /// Frees the departed sessions' slots for reuse, in O(1).
+    pub fn release_departed(&mut self) {
+        self.list.release_departed();
+    }
+
+    /// Starts loading what moving `slot` to the front will write, so that a read followed
+    /// by an update (`SessionStart`, then `Get` or `Set`) waits on memory once, not twice.
+    pub fn prefetch_touch(&self, slot: u32) {
+        self.list.prefetch_neighbours(slot);
+    }
+
+    /// Sets the last access of `slot` to `now` and moves it to the front (`SessionUpdate`).
+    pub fn touch(&mut self, slot: u32, now: Time) {
+        if let Some(front) = self.list.front() {
+            self.ordered &= self.get(front).last_access <= now;
+        }
+        self.list.get_mut(slot).last_access = now;
+        self.list.move_to_front(slot);
+    }
+
+    /// Checks that the map and the list hold the same ids, each once, and that the list is
+    /// in last-access order when it is known to be.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if self.index.len() != self.list.len() {
+            return Err(format!(
+                "map holds {} ids, list {}",
+                self.index.len(),
+                self.list.len()
+            ));
+        }
+        let mut newer: Option<&Session> = None;
+        for (slot, session) in self.list.iter() {
+            if self.find(&session.id) != Some(slot) {
+                return Err(format!("`{}` in the list is not mapped to it", session.id));
+            }
+            if let Some(n) = newer.filter(|n| self.ordered && n.last_access < session.last_access) {
+                return Err(format!(
+                    "list out of order: `{}` ({}) is in front of `{}` ({})",
+                    n.id, n.last_access, session.id, session.last_access
+                ));
+            }
+            newer = Some(session);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+impl SessionTable {
+    /// The ids from `from`, for tests of this module.
+    fn ids(&self, from: End) -> Vec<String> {
+        self.slots(from)
+            .map(|s| self.get(s).id.to_string())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_session_with_its_links_is_one_cache_line() {
+        assert_eq!(std::mem::size_of::<Option<Session>>(), 56);
+        assert_eq!(std::mem::size_of::<Session>() + 8, 64);
+    }
+
+    #[test]
+    fn the_departed_back_run_is_unfindable_but_readable_until_released() {
+        let mut t = SessionTable::default();
+        let ids: Vec<String> = (0..1000).map(|i| format!("s{i}")).collect();
+        for (i, id) in ids.iter().enumerate() {
+            t.insert(id, Time::from_unix_nanos(i as i64), End::Front)
+                .unwrap();
+        }
+        // The back of the list holds the oldest: s0, s1, ...
+        let old = |s: &Session| s.last_access < Time::from_unix_nanos(400);
+        let first = t.depart_back_while(old);
+        assert_eq!((first.scanned, first.reaped), (401, 400));
+        let names = |it: &mut dyn Iterator<Item = &Session>| -> Vec<String> {
+            it.map(|s| s.id.to_string()).collect()
+        };
+        let (a, b) = first.run.unwrap();
+        assert_eq!(names(&mut t.departed_run(a, b, false)), ids[..400]);
+        assert_eq!(t.len(), 600);
+        t.check().unwrap();
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(t.find(id).is_some(), i >= 400, "{id}");
+        }
+        assert_eq!(t.ids(End::Back)[0], "s400");
+        assert_eq!(t.ids(End::Front)[0], "s999");
+        let second = t.depart_back_while(|_| true);
+        assert_eq!((second.scanned, second.reaped), (600, 600));
+        assert_eq!(t.len(), 0);
+        assert!(t.ids(End::Front).is_empty());
+        let (c, d) = second.run.unwrap();
+        assert_eq!(names(&mut t.departed_run(c, d, false)), ids[400..]);
+        let newest = names(&mut t.departed_run(c, d, true));
+        assert!(newest.iter().rev().eq(ids[400..].iter()), "newest first");
+        assert_eq!(
+            names(&mut t.departed_run(a, b, true)).len(),
+            400,
+            "an earlier run still reads whole"
+        );
+        t.release_departed();
+        for id in ["again", "s5"] {
+            t.insert(id, Time::from_unix_nanos(0), End::Back).unwrap();
+        }
+        assert_eq!(t.len(), 2);
+        t.check().unwrap();
+    }
+
+    #[test]
+    fn order_is_known_until_a_session_joins_out_of_order() {
+        let mut t = SessionTable::default();
+        let at = Time::from_unix_nanos;
+        t.insert("a", at(1), End::Front).unwrap();
+        t.insert("b", at(2), End::Front).unwrap();
+        let a = t.find("a").unwrap();
+        t.touch(a, at(3));
+        assert!(t.is_ordered());
+        assert_eq!(t.created(a), at(1), "a touch keeps the creation time");
+        t.insert("c", at(4), End::Back).unwrap();
+        assert!(!t.is_ordered(), "a new session behind older ones");
+        t.check().unwrap();
+        for id in ["a", "b", "c"] {
+            let slot = t.find(id).unwrap();
+            t.remove(slot);
+        }
+        assert!(t.is_ordered(), "an empty table is in order");
+    }
+}

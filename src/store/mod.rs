@@ -1,0 +1,276 @@
+//! The store seam: where sessions live, and nothing else.
+//!
+//! A [`Store`] keeps sessions: their ids, values, last access and creation time, and the
+//! book's LRU list (front: the most recently used). It holds no rules, no clock and no
+//! events. The manager hands each call the current instant and an [`Expiry`] that its rules
+//! have reduced to an instant, and turns what comes back into events.
+//!
+//! The contract is written so that a store over a network can keep it:
+//! - every method can fail;
+//! - nothing borrowed from the store's memory is returned: results are owned, or lent to a
+//!   closure for the length of the call;
+//! - each operation of the manager is one call: an access checks expiry, applies its
+//!   [`Op`] and moves the session to the front at once, and a creation makes room first.
+//!
+//! [`MemoryStore`] is the in-process implementation.
+
+pub mod memory;
+pub mod values;
+
+use std::ops::ControlFlow;
+
+use compact_str::CompactString;
+
+pub use memory::MemoryStore;
+pub use values::Values;
+
+use crate::Result;
+use crate::basics::time::Time;
+
+/// A value as a store hands it back: owned, and inline when short.
+pub type Value = CompactString;
+
+/// An end of the LRU list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The most recently used end.
+    Front,
+    /// The least recently used end, where GC starts.
+    Back,
+}
+
+/// When a stored session counts as expired, as the manager's rules decide it at one
+/// instant, and what an access to an expired one does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expiry {
+    /// A session last accessed before this instant has expired.
+    pub accessed_before: Time,
+    /// Whether an access to an expired session removes it instead (lazy expiry).
+    pub lazy: bool,
+}
+
+impl Expiry {
+    /// Whether a session last accessed at `last_access` has expired.
+    pub fn is_expired(self, last_access: Time) -> bool {
+        last_access < self.accessed_before
+    }
+}
+
+/// Where a new session goes, and the room made for it first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// The end of the list it joins.
+    pub end: End,
+    /// While this many sessions or more are stored, the back one is evicted first.
+    pub capacity: Option<usize>,
+}
+
+/// What an access does to a session's values. Every access also makes the session the most
+/// recently used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op<'a> {
+    /// Nothing more (`SessionUpdate`).
+    Touch,
+    /// Reads a key.
+    Get(&'a str),
+    /// Stores a value under a key.
+    Set(&'a str, &'a str),
+    /// Removes a key.
+    Del(&'a str),
+    /// Adds to an integer value, a missing key counting as 0. A value that is not an
+    /// integer, or a sum beyond `i64`, fails and changes nothing.
+    Incr(&'a str, i64),
+}
+
+/// What an [`Op`] answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// `Touch` and `Set`: nothing to tell.
+    Done,
+    /// `Get`: the value, or `None` (the book's `nil`).
+    Value(Option<Value>),
+    /// `Del`: whether the key was there.
+    Deleted(bool),
+    /// `Incr`: the new value.
+    Counter(i64),
+}
+
+/// How an access went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Access {
+    /// The op was applied and the session moved to the front, accessed now.
+    Applied {
+        /// The session's last access before this one.
+        before: Time,
+        /// Whether it had expired (and so was revived: lazy expiry was off).
+        expired: bool,
+        /// What the op answered.
+        answer: Answer,
+    },
+    /// The session had expired and lazy expiry was on: it is removed, and the op not applied.
+    Expired(Gone),
+}
+
+/// How `SessionRead` went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// The session is stored; it was not touched.
+    Found,
+    /// The id was unknown and a session was created with it (adoption).
+    Adopted,
+    /// The session had expired and lazy expiry was on: it is removed.
+    Expired(Gone),
+}
+
+/// A session that left the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gone {
+    /// Its id.
+    pub id: CompactString,
+    /// Its last access.
+    pub last_access: Time,
+}
+
+/// A stored session, lent to a closure by [`Store::walk`].
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// Its last access.
+    pub last_access: Time,
+    /// When it was created.
+    pub created: Time,
+    /// Its keys and values.
+    pub values: &'a Values,
+}
+
+/// A stored session, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Its id.
+    pub id: String,
+    /// Its last access.
+    pub last_access: Time,
+    /// When it was created.
+    pub created: Time,
+    /// Its keys and values.
+    pub values: Values,
+}
+
+impl From<View<'_>> for Snapshot {
+    fn from(v: View<'_>) -> Snapshot {
+        Snapshot {
+            id: v.id.to_owned(),
+            last_access: v.last_access,
+            created: v.created,
+            values: v.values.clone(),
+        }
+    }
+}
+
+/// Where a sweep's sessions can be read back: opaque, and good until the store's next
+/// [`Store::release`], after which it reads nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// The store's count of releases when the sweep ran.
+    epoch: u64,
+    /// Store-specific: where the sweep's first and last sessions are, if it took any.
+    run: Option<(u64, u64)>,
+}
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sweep {
+    /// Sessions looked at, from the back: the reaped ones, and the live one it stopped at.
+    pub scanned: u64,
+    /// Sessions removed.
+    pub reaped: u64,
+    /// Where to read them back.
+    pub mark: Mark,
+}
+
+/// Where sessions are stored. See the module documentation for the contract every method
+/// keeps; a method that fails has changed nothing.
+pub trait Store {
+    /// How many sessions are stored, live or expired.
+    fn stored(&self) -> Result<usize>;
+
+    /// `SessionInit`: stores a new session `id`, with no values, created and accessed at
+    /// `now`, at `placement.end`. Before that, while the store holds `placement.capacity`
+    /// sessions or more, removes the back one and adds it to `evicted`. Refuses an id that
+    /// is stored ([`crate::Error::SessionExists`]), evicting nothing.
+    fn create(
+        &mut self,
+        id: &str,
+        now: Time,
+        placement: Placement,
+        evicted: &mut Vec<Gone>,
+    ) -> Result<()>;
+
+    /// `SessionRead`: finds `id` without touching it. An expired session is removed when
+    /// `expiry.lazy` holds. An unknown id is created as [`Store::create`] does when `adopt`
+    /// says where, and is otherwise [`crate::Error::NoSuchSession`].
+    fn read(
+        &mut self,
+        id: &str,
+        now: Time,
+        expiry: Expiry,
+        adopt: Option<Placement>,
+        evicted: &mut Vec<Gone>,
+    ) -> Result<Read>;
+
+    /// An activity: applies `op` to session `id` and makes it the most recently used,
+    /// accessed at `now`; or, if it has expired and `expiry.lazy` holds, removes it instead.
+    /// An unknown id is [`crate::Error::NoSuchSession`].
+    fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access>;
+
+    /// `SessionDestroy`: removes session `id`. An unknown id is
+    /// [`crate::Error::NoSuchSession`].
+    fn destroy(&mut self, id: &str) -> Result<Gone>;
+
+    /// `SessionGC`: takes sessions off the back of the list while the back one was last
+    /// accessed before `accessed_before`, and stops at the first that was not. What it took
+    /// stays readable through the returned mark until [`Store::release`].
+    fn sweep(&mut self, accessed_before: Time) -> Result<Sweep>;
+
+    /// Lends `f` each session a sweep took (id and last access), in the order it took them,
+    /// or the reverse when `newest_first`, until `f` breaks. A stale mark lends nothing.
+    fn swept(
+        &self,
+        mark: Mark,
+        newest_first: bool,
+        f: &mut dyn FnMut(&str, Time) -> ControlFlow<()>,
+    ) -> Result<()>;
+
+    /// Forgets what earlier sweeps took: their marks read nothing from now on.
+    fn release(&mut self) -> Result<()>;
+
+    /// The last access of the session at the back of the list, if any.
+    fn back(&self) -> Result<Option<Time>>;
+
+    /// How many stored sessions were last accessed before `accessed_before`.
+    fn count_accessed_before(&self, accessed_before: Time) -> Result<usize>;
+
+    /// Session `id`, without touching it.
+    fn session(&self, id: &str) -> Result<Option<Snapshot>>;
+
+    /// Lends `f` the sessions in list order from `from` (front to back, or back to front),
+    /// until `f` breaks.
+    fn walk(&self, from: End, f: &mut dyn FnMut(View<'_>) -> ControlFlow<()>) -> Result<()>;
+
+    /// Checks the store's own invariants (for tests): a description of the first broken.
+    fn check(&self) -> std::result::Result<(), String>;
+}
+
+impl Mark {
+    /// A mark for a sweep in `epoch` whose first and last sessions `run` names, as the
+    /// store that made it understands them; `None` when it took none.
+    pub(crate) fn new(epoch: u64, run: Option<(u64, u64)>) -> Mark {
+        Mark { epoch, run }
+    }
+
+    /// The first and last sessions, if the sweep took any and the mark belongs to `epoch`.
+    pub(crate) fn run(self, epoch: u64) -> Option<(u64, u64)> {
+        self.run.filter(|_| self.epoch == epoch)
+    }
+}
