@@ -72,6 +72,45 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn defects_are_chosen_alone_or_all_and_provider_book_is_the_old_spelling_of_all() {
+    // `read` of an unknown id adopts it only with B5; a new session goes to the back only
+    // with B1.
+    let script = "new a\nnew b\nread c\nlru\nconfig defects\n";
+    let run = |args: &[&str]| text(&sessim(args, script).stdout);
+    let adopted = "front → c (idle 0s) → b (idle 0s) → a (idle 0s) → back\n";
+    assert!(run(&["--defects", "B5"]).contains(adopted));
+    assert!(run(&["--defects", "B5"]).ends_with("defects = B5\n"));
+    let book = "front → a (idle 0s) → b (idle 0s) → c (idle 0s) → back\n";
+    for args in [
+        &["--defects", "all"][..],
+        &["--defects", "book"],
+        &["--defects", "b1,B5,B7,B8"],
+        &["--provider", "book"],
+        &["--provider", "book", "--defects", "all"],
+    ] {
+        let out = run(args);
+        assert!(out.contains(book), "{args:?}: {out}");
+        assert!(out.ends_with("defects = all\n"), "{args:?}: {out}");
+    }
+    let fixed = run(&["--provider", "memory"]);
+    assert!(
+        fixed.contains("front → b (idle 0s) → a (idle 0s) → back\n"),
+        "no adoption, new sessions in front: {fixed}"
+    );
+    assert!(fixed.ends_with("defects = none\n"), "{fixed}");
+
+    let conflict = sessim(&["--provider", "book", "--defects", "B1"], script);
+    assert_eq!(conflict.status.code(), Some(2));
+    assert_eq!(
+        text(&conflict.stderr),
+        "error: --provider book is the old spelling of --defects all; give one of them\n"
+    );
+    let unknown = sessim(&["--defects", "B3"], script);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("unknown defect `B3`"));
+}
+
+#[test]
 fn unreadable_scripts_exit_2() {
     let dir = scratch("unreadable");
     let missing = dir.join("missing.sessim").display().to_string();
