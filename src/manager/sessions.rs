@@ -1,0 +1,207 @@
+//! The book's session calls, as manager operations: `SessionInit`, `SessionRead`, the
+//! store's `Set`, `Get`, `Delete`, the `countnum` counter, `SessionUpdate` and
+//! `SessionDestroy`. Each is one call of the store, whose answer becomes events.
+
+use compact_str::CompactString;
+
+use super::{Activity, Event, EventKind, Manager, ReadOutcome, Reason, removed};
+use crate::basics::time::Time;
+use crate::store::{Access, Answer, Gone, Op, Placement, Read, Store, Value};
+use crate::{Error, Result};
+
+impl<S: Store> Manager<S> {
+    /// `SessionInit`: creates a session with `id`, or with a generated id, after evicting
+    /// the least recently used sessions if the store is at capacity. Returns the id.
+    pub fn create(&mut self, id: Option<&str>, now: Time) -> Result<CompactString> {
+        self.operation(now, |m| {
+            m.session_started(now)?;
+            let placement = m.placement();
+            let id = loop {
+                let candidate: CompactString = match id {
+                    Some(id) => {
+                        check_id(id)?;
+                        id.into()
+                    }
+                    None => m.ids.next_id()?.into(),
+                };
+                match m.store.create(&candidate, now, placement, &mut m.evicted) {
+                    // A generated id that is taken is drawn again.
+                    Err(Error::SessionExists(_)) if id.is_none() => continue,
+                    result => {
+                        result?;
+                        break candidate;
+                    }
+                }
+            };
+            m.push_evicted(now);
+            m.push(now, &id, now, EventKind::Created);
+            Ok(id)
+        })
+    }
+
+    /// `SessionRead`. With B5, an unknown id is adopted, making room first if needed.
+    pub fn read(&mut self, id: &str, now: Time) -> Result<ReadOutcome> {
+        self.operation(now, |m| {
+            m.session_started(now)?;
+            let rules = m.rules();
+            let adopt = if rules.adopts() {
+                check_id(id)?;
+                Some(m.placement())
+            } else {
+                None
+            };
+            match m
+                .store
+                .read(id, now, rules.expiry(now), adopt, &mut m.evicted)?
+            {
+                Read::Found => Ok(ReadOutcome::Found),
+                Read::Adopted => {
+                    m.push_evicted(now);
+                    m.push(now, id, now, EventKind::Adopted);
+                    Ok(ReadOutcome::Adopted)
+                }
+                Read::Expired(gone) => Err(m.lazily_expired(now, gone)),
+            }
+        })
+    }
+
+    /// The store's `Set`.
+    pub fn set(&mut self, id: &str, key: &str, value: &str, now: Time) -> Result<()> {
+        self.access(id, Op::Set(key, value), Activity::Set, now)
+            .map(drop)
+    }
+
+    /// The store's `Get`: the value, or `None` for the book's `nil`.
+    pub fn get(&mut self, id: &str, key: &str, now: Time) -> Result<Option<Value>> {
+        match self.access(id, Op::Get(key), Activity::Get, now)? {
+            Answer::Value(value) => Ok(value),
+            other => Err(mismatch("get", &other)),
+        }
+    }
+
+    /// The store's `Delete`: whether the key was there.
+    pub fn delete(&mut self, id: &str, key: &str, now: Time) -> Result<bool> {
+        match self.access(id, Op::Del(key), Activity::Del, now)? {
+            Answer::Deleted(existed) => Ok(existed),
+            other => Err(mismatch("del", &other)),
+        }
+    }
+
+    /// The `countnum` counter: adds `by`, returns the new value.
+    pub fn incr(&mut self, id: &str, key: &str, by: i64, now: Time) -> Result<i64> {
+        match self.access(id, Op::Incr(key, by), Activity::Incr, now)? {
+            Answer::Counter(n) => Ok(n),
+            other => Err(mismatch("incr", &other)),
+        }
+    }
+
+    /// `SessionUpdate`.
+    pub fn touch(&mut self, id: &str, now: Time) -> Result<()> {
+        self.access(id, Op::Touch, Activity::Touch, now).map(drop)
+    }
+
+    /// `SessionDestroy`.
+    pub fn destroy(&mut self, id: &str, now: Time) -> Result<()> {
+        self.operation(now, |m| {
+            let gone = m.store.destroy(id)?;
+            m.push(now, &gone.id, gone.last_access, removed(Reason::Destroyed));
+            Ok(())
+        })
+    }
+
+    fn placement(&self) -> Placement {
+        Placement {
+            end: self.rules().new_session_end(),
+            capacity: self.config.capacity,
+        }
+    }
+
+    /// An activity: one store call that checks expiry, applies `op` and touches.
+    fn access(&mut self, id: &str, op: Op<'_>, activity: Activity, now: Time) -> Result<Answer> {
+        self.operation(now, |m| {
+            match m.store.access(id, op, now, m.rules().expiry(now))? {
+                Access::Applied {
+                    before,
+                    expired,
+                    answer,
+                } => {
+                    let kind = if expired {
+                        EventKind::Revived(activity)
+                    } else {
+                        EventKind::Accessed(activity)
+                    };
+                    m.push(now, id, before, kind);
+                    Ok(answer)
+                }
+                Access::Expired(gone) => Err(m.lazily_expired(now, gone)),
+            }
+        })
+    }
+
+    /// Logs a removal by lazy expiry, and returns the error the access fails with.
+    fn lazily_expired(&mut self, now: Time, gone: Gone) -> Error {
+        self.push(now, &gone.id, gone.last_access, removed(Reason::Expired));
+        Error::Expired(gone.id.into())
+    }
+
+    fn push(&mut self, at: Time, id: &str, last_access: Time, kind: EventKind) {
+        self.log.sink().push(Event {
+            at,
+            id: id.into(),
+            last_access,
+            kind,
+        });
+    }
+
+    fn push_evicted(&mut self, now: Time) {
+        for gone in self.evicted.drain(..) {
+            self.log.sink().push(Event {
+                at: now,
+                id: gone.id,
+                last_access: gone.last_access,
+                kind: removed(Reason::Evicted),
+            });
+        }
+    }
+}
+
+/// Refuses an id no cookie could carry: empty, or holding whitespace.
+pub fn check_id(sid: &str) -> Result<()> {
+    if sid.is_empty() {
+        return Err(Error::Empty("a session id"));
+    }
+    // Ids are nearly always ASCII, whose whitespace is these six bytes.
+    let spaced = if sid.is_ascii() {
+        sid.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    } else {
+        sid.contains(char::is_whitespace)
+    };
+    if spaced {
+        return Err(Error::Invalid(format!(
+            "session id `{sid}` holds whitespace; an id is one word, as a cookie value is"
+        )));
+    }
+    Ok(())
+}
+
+/// The error for a store that answered an op with another op's answer.
+fn mismatch(op: &str, answer: &Answer) -> Error {
+    Error::Store(format!("the store answered `{op}` with {answer:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_is_refused_for_exactly_the_whitespace_rust_knows() {
+        let ascii = (0u8..128).map(char::from);
+        let unicode = ['\u{85}', '\u{a0}', '\u{2003}', '\u{3000}', 'é', '名'];
+        for c in ascii.chain(unicode) {
+            for id in [format!("a{c}b"), c.to_string()] {
+                assert_eq!(check_id(&id).is_err(), c.is_whitespace(), "{c:?} in {id:?}");
+            }
+        }
+        assert!(check_id("").is_err());
+    }
+}
