@@ -622,7 +622,7 @@ fn incr_counts_from_zero_and_refuses_what_it_cannot_add() {
             assert_eq!(s.m.stats(), &stats);
         }
         let values = s.m.session("a").unwrap().unwrap().values;
-        let pairs: Vec<(&str, &str)> = values.iter().collect();
+        let pairs: Vec<(&str, &str)> = values.iter().map(|(k, v)| (&k[..], &v[..])).collect();
         assert_eq!(
             pairs,
             [("n", "-4"), ("word", "abc"), ("big", "9223372036854775807")]

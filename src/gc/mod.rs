@@ -62,6 +62,12 @@ pub trait Strategy: std::fmt::Debug {
     /// it at the start of an operation whose `now` has reached [`Strategy::next_due`].
     fn run_due(&mut self, now: Time, sweeper: &mut dyn Sweeper) -> Result<()>;
 
+    /// Whether [`Strategy::session_started`] does anything; when not, the manager does not
+    /// call it, and a `SessionStart` costs the strategy nothing.
+    fn watches_session_starts(&self) -> bool {
+        false
+    }
+
     /// `SessionStart` began at `at` (a `new` or a `read`). Most strategies do nothing.
     fn session_started(&mut self, at: Time, sweeper: &mut dyn Sweeper) -> Result<()> {
         let _ = (at, sweeper);

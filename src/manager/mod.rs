@@ -53,6 +53,8 @@ pub struct Manager<S = MemoryStore> {
     gc: Box<dyn Strategy>,
     /// `gc.next_due()`, kept at hand: most operations need only compare it with `now`.
     gc_due: Option<Time>,
+    /// `gc.watches_session_starts()`, kept at hand for the same reason.
+    gc_watches_starts: bool,
     stats: Stats,
     log: EventLog,
     runs: Vec<GcRun>,
@@ -77,6 +79,7 @@ impl<S: Store> Manager<S> {
         let mut manager = Manager {
             log: EventLog::with_capacity(config.log_capacity),
             gc_due: gc.next_due(),
+            gc_watches_starts: gc.watches_session_starts(),
             gc,
             config,
             store,
@@ -221,6 +224,9 @@ impl<S: Store> Manager<S> {
 
     /// A `SessionStart` began: the strategy may sweep (PHP's coin).
     fn session_started(&mut self, now: Time) -> Result<()> {
+        if !self.gc_watches_starts {
+            return Ok(());
+        }
         let (gc, mut sweeping) = self.sweeping();
         let result = gc.session_started(now, &mut sweeping);
         self.gc_due = self.gc.next_due();

@@ -34,7 +34,12 @@ impl<S: Store> Manager<S> {
                 }
             };
             m.push_evicted(now);
-            m.push(now, &id, now, EventKind::Created);
+            m.log.sink().push(Event {
+                at: now,
+                id: id.clone(),
+                last_access: now,
+                kind: EventKind::Created,
+            });
             Ok(id)
         })
     }
@@ -154,6 +159,9 @@ impl<S: Store> Manager<S> {
     }
 
     fn push_evicted(&mut self, now: Time) {
+        if self.evicted.is_empty() {
+            return;
+        }
         for gone in self.evicted.drain(..) {
             self.log.sink().push(Event {
                 at: now,

@@ -22,7 +22,7 @@ use std::ops::ControlFlow;
 use compact_str::CompactString;
 
 pub use memory::MemoryStore;
-pub use values::Values;
+pub use values::Pairs;
 
 use crate::Result;
 use crate::basics::time::Time;
@@ -141,7 +141,7 @@ pub struct View<'a> {
     /// When it was created.
     pub created: Time,
     /// Its keys and values.
-    pub values: &'a Values,
+    pub values: Pairs<'a>,
 }
 
 /// A stored session, owned.
@@ -153,8 +153,8 @@ pub struct Snapshot {
     pub last_access: Time,
     /// When it was created.
     pub created: Time,
-    /// Its keys and values.
-    pub values: Values,
+    /// Its keys and values, in the order the keys were first set.
+    pub values: Vec<(String, String)>,
 }
 
 impl From<View<'_>> for Snapshot {
@@ -163,7 +163,7 @@ impl From<View<'_>> for Snapshot {
             id: v.id.to_owned(),
             last_access: v.last_access,
             created: v.created,
-            values: v.values.clone(),
+            values: v.values.to_vec(),
         }
     }
 }

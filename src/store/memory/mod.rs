@@ -6,7 +6,6 @@
 //! expired back of the list off in one go and keeps those sessions in their nodes until the
 //! next [`Store::release`], so reading them back copies nothing.
 
-mod column;
 mod index;
 mod lru_list;
 mod prefetch;
@@ -16,9 +15,10 @@ use std::ops::ControlFlow;
 
 use table::{Session, SessionTable};
 
+use super::values::Packed;
 use super::{
     Access, Answer, End, Expiry, Gone, Mark, Op, Placement, Read, Snapshot, Store, Sweep, Value,
-    Values, View,
+    View,
 };
 use crate::basics::time::Time;
 use crate::{Error, Result};
@@ -45,33 +45,33 @@ impl MemoryStore {
     fn view(&self, slot: u32) -> View<'_> {
         let s = self.table.get(slot);
         View {
-            id: &s.id,
+            id: s.id(),
             last_access: s.last_access,
-            created: self.table.created(slot),
-            values: &s.values,
+            created: s.created,
+            values: s.packed.pairs(),
         }
     }
 }
 
 fn gone(s: Session) -> Gone {
     Gone {
-        id: s.id,
+        id: s.id().into(),
         last_access: s.last_access,
     }
 }
 
-/// Applies `op` to `values`; an `Incr` that cannot add changes nothing.
-fn apply(values: &mut Values, op: Op<'_>) -> Result<Answer> {
+/// Applies `op` to the pairs of `values`; an `Incr` that cannot add changes nothing.
+fn apply(values: &mut Packed, op: Op<'_>) -> Result<Answer> {
     Ok(match op {
         Op::Touch => Answer::Done,
-        Op::Get(key) => Answer::Value(values.get(key).map(Value::from)),
+        Op::Get(key) => Answer::Value(values.pairs().get(key).map(Value::from)),
         Op::Set(key, value) => {
             values.set(key, value);
             Answer::Done
         }
         Op::Del(key) => Answer::Deleted(values.remove(key)),
         Op::Incr(key, by) => {
-            let current = match values.get(key) {
+            let current = match values.pairs().get(key) {
                 None => 0,
                 Some(text) => text.parse::<i64>().map_err(|_| Error::NotAnInteger {
                     key: key.to_owned(),
@@ -147,7 +147,7 @@ impl Store for MemoryStore {
         if expired && expiry.lazy {
             return Ok(Access::Expired(self.remove(slot)));
         }
-        let answer = apply(self.table.values_mut(slot), op)?;
+        let answer = apply(self.table.packed_mut(slot), op)?;
         self.table.touch(slot, now);
         Ok(Access::Applied {
             before,
@@ -187,7 +187,7 @@ impl Store for MemoryStore {
             return Ok(());
         };
         for s in self.table.departed_run(oldest, newest, newest_first) {
-            if f(&s.id, s.last_access).is_break() {
+            if f(s.id(), s.last_access).is_break() {
                 break;
             }
         }

@@ -1,27 +1,35 @@
 //! The session table: the book's `sessions` map and `list` as one structure.
 //!
 //! The list is an arena [`LruList`] of [`Session`]s; the map is an [`Index`] of list slots
-//! hashed by the id kept in the node, so each id is stored once. Creation times sit in a
-//! [`Column`] beside the nodes, read only when a session is looked at, so the node stays
-//! one cache line.
+//! hashed by the id kept in the node, so each id is stored once. A session, with its id,
+//! pairs, last access and creation time, fills its node's one cache line.
 
 use std::hash::BuildHasher;
 
-use compact_str::CompactString;
-
-use super::column::Column;
 use super::index::Index;
 use super::lru_list::LruList;
 use crate::basics::time::Time;
-use crate::store::{End, Values};
+use crate::store::End;
+use crate::store::values::Packed;
 use crate::{Error, Result};
 
 /// One stored session: the book's `SessionStore`. 56 bytes: with its links, one cache line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
-    pub(super) id: CompactString,
+    /// Its id and pairs.
+    pub(super) packed: Packed,
     pub(super) last_access: Time,
-    pub(super) values: Values,
+    pub(super) created: Time,
+}
+
+impl Session {
+    pub(super) fn id(&self) -> &str {
+        self.packed.id()
+    }
+
+    fn id_bytes(&self) -> &[u8] {
+        self.packed.id_bytes()
+    }
 }
 
 /// What [`SessionTable::depart_back_while`] did.
@@ -41,7 +49,6 @@ pub struct SessionTable {
     list: LruList<Session>,
     index: Index,
     hasher: foldhash::fast::RandomState,
-    created: Column,
     /// Whether the list is known to be in last-access order, front to back: true until a
     /// session joins the back of others, or joins the front out of time order, and again
     /// once the table is empty.
@@ -54,7 +61,6 @@ impl Default for SessionTable {
             list: LruList::default(),
             index: Index::default(),
             hasher: foldhash::fast::RandomState::default(),
-            created: Column::default(),
             ordered: true,
         }
     }
@@ -68,12 +74,13 @@ impl SessionTable {
 
     /// The slot of session `id`.
     pub fn find(&self, id: &str) -> Option<u32> {
-        self.index
-            .find(self.hash(id), |slot| self.list.get(slot).id == id)
+        self.index.find(self.hash(id.as_bytes()), |slot| {
+            self.list.get(slot).id_bytes() == id.as_bytes()
+        })
     }
 
     /// The 32 bits of the hash of `id` that the index keeps.
-    fn hash(&self, id: &str) -> u32 {
+    fn hash(&self, id: &[u8]) -> u32 {
         (self.hasher.hash_one(id) >> 32) as u32
     }
 
@@ -82,14 +89,9 @@ impl SessionTable {
         self.list.get(slot)
     }
 
-    /// The values of the session in `slot`, to change them.
-    pub fn values_mut(&mut self, slot: u32) -> &mut Values {
-        &mut self.list.get_mut(slot).values
-    }
-
-    /// When the session in `slot` was created.
-    pub fn created(&self, slot: u32) -> Time {
-        Time::from_unix_nanos(self.created.get(slot))
+    /// The id and pairs of the session in `slot`, to change the pairs.
+    pub fn packed_mut(&mut self, slot: u32) -> &mut Packed {
+        &mut self.list.get_mut(slot).packed
     }
 
     /// The slot at the back of the list (least recently used).
@@ -117,10 +119,10 @@ impl SessionTable {
     /// Stores a new, empty session `id` created and accessed at `now`, unless `id` is
     /// stored already.
     pub fn insert(&mut self, id: &str, now: Time, end: End) -> Result<u32> {
-        let (hash, list) = (self.hash(id), &self.list);
+        let (hash, list) = (self.hash(id.as_bytes()), &self.list);
         let vacancy = self
             .index
-            .vacancy(hash, |slot| list.get(slot).id == id)
+            .vacancy(hash, |slot| list.get(slot).id_bytes() == id.as_bytes())
             .ok_or_else(|| Error::SessionExists(id.to_owned()))?;
         let in_order = match end {
             End::Front => self
@@ -133,24 +135,24 @@ impl SessionTable {
                 .is_none_or(|b| self.get(b).last_access >= now),
         };
         let session = Session {
-            id: CompactString::from(id),
+            packed: Packed::EMPTY,
             last_access: now,
-            values: Values::default(),
+            created: now,
         };
         let slot = match end {
             End::Front => self.list.push_front(session),
             End::Back => self.list.push_back(session),
         }
         .ok_or(Error::StoreFull(self.list.len()))?;
+        self.list.get_mut(slot).packed.start(id);
         self.index.fill(vacancy, slot);
-        self.created.set(slot, now.unix_nanos());
         self.ordered &= in_order;
         Ok(slot)
     }
 
     /// Removes the session in `slot`.
     pub fn remove(&mut self, slot: u32) -> Session {
-        let hash = self.hash(&self.list.get(slot).id);
+        let hash = self.hash(self.list.get(slot).id_bytes());
         self.index.remove(hash, slot);
         let session = self.list.remove(slot);
         self.ordered |= self.list.is_empty();
@@ -180,7 +182,7 @@ impl SessionTable {
             if !expired(session) {
                 break;
             }
-            let hash = self.hash(&session.id);
+            let hash = self.hash(session.id_bytes());
             self.index.prefetch(hash);
             let due = std::mem::replace(&mut pending[reaped % LAG], (hash, s));
             if reaped >= LAG {
@@ -248,13 +250,19 @@ impl SessionTable {
         }
         let mut newer: Option<&Session> = None;
         for (slot, session) in self.list.iter() {
-            if self.find(&session.id) != Some(slot) {
-                return Err(format!("`{}` in the list is not mapped to it", session.id));
+            if self.find(session.id()) != Some(slot) {
+                return Err(format!(
+                    "`{}` in the list is not mapped to it",
+                    session.id()
+                ));
             }
             if let Some(n) = newer.filter(|n| self.ordered && n.last_access < session.last_access) {
                 return Err(format!(
                     "list out of order: `{}` ({}) is in front of `{}` ({})",
-                    n.id, n.last_access, session.id, session.last_access
+                    n.id(),
+                    n.last_access,
+                    session.id(),
+                    session.last_access
                 ));
             }
             newer = Some(session);
@@ -268,7 +276,7 @@ impl SessionTable {
     /// The ids from `from`, for tests of this module.
     fn ids(&self, from: End) -> Vec<String> {
         self.slots(from)
-            .map(|s| self.get(s).id.to_string())
+            .map(|s| self.get(s).id().to_owned())
             .collect()
     }
 }
@@ -296,7 +304,7 @@ mod tests {
         let first = t.depart_back_while(old);
         assert_eq!((first.scanned, first.reaped), (401, 400));
         let names = |it: &mut dyn Iterator<Item = &Session>| -> Vec<String> {
-            it.map(|s| s.id.to_string()).collect()
+            it.map(|s| s.id().to_owned()).collect()
         };
         let (a, b) = first.run.unwrap();
         assert_eq!(names(&mut t.departed_run(a, b, false)), ids[..400]);
@@ -337,7 +345,7 @@ mod tests {
         let a = t.find("a").unwrap();
         t.touch(a, at(3));
         assert!(t.is_ordered());
-        assert_eq!(t.created(a), at(1), "a touch keeps the creation time");
+        assert_eq!(t.get(a).created, at(1), "a touch keeps the creation time");
         t.insert("c", at(4), End::Back).unwrap();
         assert!(!t.is_ordered(), "a new session behind older ones");
         t.check().unwrap();
