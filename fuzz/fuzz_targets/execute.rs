@@ -1,5 +1,5 @@
 //! cargo-fuzz target over `Shell::execute`: the input's lines run on one store, whose
-//! flavour and settings come from the first byte. After every line the engine's invariants
+//! defects and settings come from the first byte. After every line the engine's invariants
 //! hold, output renders as text and as JSON that parses, and a line that failed left the
 //! store as it was (lazy expiry excepted: it removes the one session it reports).
 #![no_main]
@@ -7,13 +7,16 @@
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
+use std::ops::ControlFlow;
+
 use sessim::Error;
+use sessim::front::step::Printer;
 use sessim::manager::Config;
-use sessim::options::{Format, Options};
-use sessim::printer::Printer;
-use sessim::provider::Flavour;
 use sessim::render::Style;
+use sessim::rules::Defects;
 use sessim::shell::Shell;
+use sessim::shell::options::{Format, Options};
+use sessim::store::{End, Store};
 
 const JSON: Printer = Printer {
     format: Format::Json,
@@ -31,22 +34,23 @@ fn snapshot(shell: &Shell) -> String {
         m.next_gc(),
         m.log().len() as u64 + m.log().dropped()
     );
-    for session in m.provider().table().iter() {
+    let _ = m.store().walk(End::Front, &mut |session| {
         s.push_str(&format!(
             "\n{:?} {:?} {:?}",
-            session.id(),
-            session.last_access(),
-            session.values().iter().collect::<Vec<_>>()
+            session.id,
+            session.last_access,
+            session.values.to_vec()
         ));
-    }
+        ControlFlow::Continue(())
+    });
     s
 }
 
 fn options(setup: u8) -> Options {
-    let flavour = if setup & 1 == 0 {
-        Flavour::Memory
+    let defects = if setup & 1 == 0 {
+        Defects::NONE
     } else {
-        Flavour::Book
+        Defects::ALL
     };
     let max_lifetime = match (setup >> 1) & 3 {
         0 => Duration::from_secs(3600),
@@ -55,8 +59,8 @@ fn options(setup: u8) -> Options {
         _ => Duration::from_nanos(1),
     };
     Options {
-        flavour,
         config: Config {
+            defects,
             max_lifetime,
             gc_interval: (setup & 8 != 0).then_some(Duration::from_secs(7)),
             auto_gc: setup & 16 == 0,
@@ -78,11 +82,10 @@ fuzz_target!(|data: &[u8]| {
     for line in text.split('\n').take(200) {
         let before = snapshot(&shell);
         let result = shell.execute(line);
-        if let Err(why) = shell.manager().provider().check_invariants() {
+        if let Err(why) = shell.manager().check() {
             panic!("invariants broken after {line:?}: {why}");
         }
-        let mut out = String::new();
-        let mut json = String::new();
+        let (mut out, mut json) = (String::new(), String::new());
         match result {
             Ok(None) => assert_eq!(snapshot(&shell), before, "{line:?} is blank"),
             Ok(Some(outcome)) => {
@@ -97,8 +100,8 @@ fuzz_target!(|data: &[u8]| {
                         "{line:?} failed ({e}) yet changed"
                     );
                 }
-                Printer::PLAIN.error(line, &e, &mut out);
-                JSON.error(line, &e, &mut json);
+                out = Printer::PLAIN.error(&shell, line, &e);
+                json = JSON.error(&shell, line, &e);
                 assert!(
                     out.starts_with("error: ") && out.lines().count() == 1,
                     "{out:?}"
