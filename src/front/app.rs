@@ -52,21 +52,28 @@ fn run(cli: Cli) -> u8 {
     }
 }
 
-/// `sessim` at a terminal: the REPL.
-fn prompt(options: Options) -> u8 {
+/// The shell and the printer `options` ask for, or the exit code of a usage error (said).
+fn start(options: Options) -> Result<(Shell, Printer), u8> {
     let printer = Printer::for_options(&options);
     match Shell::new(options) {
-        Ok(shell) => repl::run(shell, printer, None),
-        Err(e) => usage_error(&e.to_string()),
+        Ok(shell) => Ok((shell, printer)),
+        Err(e) => Err(usage_error(&e.to_string())),
+    }
+}
+
+/// `sessim` at a terminal: the REPL.
+fn prompt(options: Options) -> u8 {
+    match start(options) {
+        Ok((shell, printer)) => repl::run(shell, printer, None),
+        Err(code) => code,
     }
 }
 
 /// `sessim < FILE`: a script from standard input.
 fn stdin_script(options: Options) -> u8 {
-    let printer = Printer::for_options(&options);
-    let mut shell = match Shell::new(options) {
-        Ok(s) => s,
-        Err(e) => return usage_error(&e.to_string()),
+    let (mut shell, printer) = match start(options) {
+        Ok(started) => started,
+        Err(code) => return code,
     };
     let ending = script::run(
         &mut shell,
@@ -82,10 +89,9 @@ fn stdin_script(options: Options) -> u8 {
 
 /// `sessim run FILE...`
 fn run_files(options: Options, files: &[PathBuf], flags: ScriptFlags) -> u8 {
-    let printer = Printer::for_options(&options);
-    let mut shell = match Shell::new(options) {
-        Ok(s) => s,
-        Err(e) => return usage_error(&e.to_string()),
+    let (mut shell, printer) = match start(options) {
+        Ok(started) => started,
+        Err(code) => return code,
     };
     let ending = script::run_files(
         &mut shell,

@@ -166,18 +166,29 @@ impl<S: Store> Manager<S> {
     /// The events of the last operation, in order, GC runs included.
     pub fn events(&self) -> Result<Vec<Event>> {
         // The log holds all of them but the earliest GC removals it had no room for.
-        let mut events = Vec::new();
-        let unlogged = self.log.unlogged();
-        for run in &self.runs {
-            if events.len() == unlogged {
+        let mut events = self.gc_events(self.log.unlogged(), false)?;
+        events.extend(self.log.current().iter().cloned());
+        Ok(events)
+    }
+
+    /// The first `limit` removals by the last operation's GC runs, in the order they
+    /// happened, or the latest first.
+    fn gc_events(&self, limit: usize, newest_first: bool) -> Result<Vec<Event>> {
+        let mut events = Vec::with_capacity(limit);
+        let runs: Box<dyn Iterator<Item = &GcRun>> = if newest_first {
+            Box::new(self.runs.iter().rev())
+        } else {
+            Box::new(self.runs.iter())
+        };
+        for run in runs {
+            if events.len() >= limit {
                 break;
             }
-            self.store.swept(run.mark, false, &mut |id, last| {
+            self.store.swept(run.mark, newest_first, &mut |id, last| {
                 events.push(gc_event(run.at, id, last));
-                stop_at(events.len(), unlogged)
+                stop_at(events.len(), limit)
             })?;
         }
-        events.extend(self.log.current().iter().cloned());
         Ok(events)
     }
 
@@ -274,17 +285,7 @@ impl<S: Store> Manager<S> {
         }
         self.stats.reaped_gc += reaped;
         let count = usize::try_from(reaped).unwrap_or(usize::MAX);
-        let room = self.log.room(count);
-        let mut newest = Vec::with_capacity(room);
-        for run in self.runs.iter().rev() {
-            if newest.len() == room {
-                break;
-            }
-            self.store.swept(run.mark, true, &mut |id, last| {
-                newest.push(gc_event(run.at, id, last));
-                stop_at(newest.len(), room)
-            })?;
-        }
+        let newest = self.gc_events(self.log.room(count), true)?;
         self.log.prepend_current(count, newest.into_iter());
         Ok(())
     }
