@@ -165,9 +165,10 @@ fn every_transcript_and_the_readme_replay_green() {
 }
 
 #[test]
-fn the_suite_covers_every_command_both_flavours_json_and_markdown() {
+fn the_suite_covers_every_command_each_defect_json_and_markdown() {
     let mut commands = BTreeSet::new();
-    let mut providers = BTreeSet::new();
+    let mut defects = BTreeSet::new();
+    let mut old_spelling = false;
     let mut formats = BTreeSet::new();
     let mut markdown = 0;
     for path in transcript_files(&repo().join("transcripts")) {
@@ -175,17 +176,18 @@ fn the_suite_covers_every_command_both_flavours_json_and_markdown() {
         if path.extension().is_some_and(|e| e == "md") && !t.cases.is_empty() {
             markdown += 1;
         }
-        let mut provider = "memory".to_owned();
         for (name, value, _) in &t.directives {
             match name.as_str() {
-                "provider" => provider = value.clone(),
+                "defects" => {
+                    defects.insert(value.clone());
+                }
+                "provider" => old_spelling |= value == "book",
                 "format" => {
                     formats.insert(value.clone());
                 }
                 _ => {}
             }
         }
-        providers.insert(provider);
         for case in &t.cases {
             if let Some(word) = case.command.split_whitespace().next() {
                 commands.insert(word.to_owned());
@@ -211,13 +213,17 @@ fn the_suite_covers_every_command_both_flavours_json_and_markdown() {
         "config",
         "stats",
         "log",
+        "reset",
         "help",
         "quit",
         "exit",
     ];
     let missing: Vec<_> = all.iter().filter(|c| !commands.contains(**c)).collect();
     assert!(missing.is_empty(), "no transcript runs {missing:?}");
-    assert!(providers.contains("memory") && providers.contains("book"));
+    for set in ["none", "all", "B1", "B5", "B7", "B8"] {
+        assert!(defects.contains(set), "no transcript runs with defects = {set}");
+    }
+    assert!(old_spelling, "no transcript keeps `#! provider = book`");
     assert!(formats.contains("json"), "no transcript uses --format json");
     assert!(markdown >= 1, "no Markdown lesson");
 }
