@@ -221,7 +221,10 @@ fn the_suite_covers_every_command_each_defect_json_and_markdown() {
     let missing: Vec<_> = all.iter().filter(|c| !commands.contains(**c)).collect();
     assert!(missing.is_empty(), "no transcript runs {missing:?}");
     for set in ["none", "all", "B1", "B5", "B7", "B8"] {
-        assert!(defects.contains(set), "no transcript runs with defects = {set}");
+        assert!(
+            defects.contains(set),
+            "no transcript runs with defects = {set}"
+        );
     }
     assert!(old_spelling, "no transcript keeps `#! provider = book`");
     assert!(formats.contains("json"), "no transcript uses --format json");

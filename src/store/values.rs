@@ -178,8 +178,11 @@ impl Packed {
     /// Where the id and the pairs lie in the buffer.
     fn parts(&self) -> (Range<usize>, Range<usize>) {
         let bytes = self.0.bytes();
-        let mut head = Records::new(bytes, 0);
-        let id = head.part().unwrap_or(0..0);
+        let id = match bytes.first() {
+            // Ids under 128 bytes, nearly all, have a one-byte length.
+            Some(&n) if n < 0x80 => 1..(1 + usize::from(n)).min(bytes.len()),
+            _ => Records::new(bytes, 0).part().unwrap_or(0..0),
+        };
         (id.clone(), id.end..bytes.len())
     }
 
