@@ -67,7 +67,8 @@ impl Printer {
     /// Executes `line` on `shell` and renders what it did; `None` for a blank line or a
     /// comment, which do nothing.
     pub fn step(&self, shell: &mut Shell, line: &str) -> Option<Ran> {
-        let mut output = String::new();
+        // Most replies are one short line.
+        let mut output = String::with_capacity(64);
         match shell.execute(line) {
             Ok(None) => None,
             Ok(Some(outcome)) => {

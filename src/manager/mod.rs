@@ -174,6 +174,9 @@ impl<S: Store> Manager<S> {
     /// The first `limit` removals by the last operation's GC runs, in the order they
     /// happened, or the latest first.
     fn gc_events(&self, limit: usize, newest_first: bool) -> Result<Vec<Event>> {
+        if limit == 0 || self.runs.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut events = Vec::with_capacity(limit);
         let runs: Box<dyn Iterator<Item = &GcRun>> = if newest_first {
             Box::new(self.runs.iter().rev())

@@ -123,10 +123,9 @@ pub struct Args<'a> {
 }
 
 impl<'a> Args<'a> {
-    /// Checks `words` against `command`'s synopsis: its `--limit N | --all`, if it takes
-    /// them, and the number of the other words.
-    pub fn new(command: &'a Command, words: &'a [String]) -> Result<Args<'a>> {
-        let shape = Shape::of(command.args);
+    /// Checks `words` against `command`'s synopsis, whose shape is `shape`: its
+    /// `--limit N | --all`, if it takes them, and the number of the other words.
+    pub fn new(command: &'a Command, shape: Shape, words: &'a [String]) -> Result<Args<'a>> {
         let mut args = Args {
             command,
             words: Vec::with_capacity(words.len()),

@@ -13,7 +13,7 @@ pub mod setting;
 
 use std::ops::ControlFlow;
 
-use args::{Args, Limit};
+use args::{Args, Limit, Shape};
 use commands::{COMMANDS, Command, Kind};
 use options::{ClockKind, Options};
 use reply::{Listing, Outcome, SessionRow, Summary};
@@ -37,6 +37,8 @@ pub struct Shell {
     /// The options sessim started with, which `reset` starts from.
     origin: Options,
     commands: &'static [Command],
+    /// The shape of each command's arguments, read once from its synopsis.
+    shapes: Vec<Shape>,
 }
 
 impl Shell {
@@ -54,6 +56,7 @@ impl Shell {
             origin: options.clone(),
             options,
             commands,
+            shapes: commands.iter().map(|c| Shape::of(c.args)).collect(),
         })
     }
 
@@ -116,9 +119,10 @@ impl Shell {
         let Some((name, rest)) = words.split_first() else {
             return Ok(None);
         };
-        let command = commands::find(self.commands, name)
-            .ok_or_else(|| commands::unknown(self.commands, name))?;
-        let mut args = Args::new(command, rest)?;
+        let at = self.commands.iter().position(|c| c.name == name);
+        let at = at.ok_or_else(|| commands::unknown(self.commands, name))?;
+        let command = &self.commands[at];
+        let mut args = Args::new(command, self.shapes[at], rest)?;
         let ops = self.manager.operations();
         if command.kind == Kind::Look {
             self.catch_up()?;
