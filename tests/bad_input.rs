@@ -515,7 +515,8 @@ fn a_directory_is_not_a_script_and_an_empty_one_holds_no_transcript() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
-        "error: no transcript found (looked for *.sessim and *.md)\n"
+        "error: no transcript found (looked for *.sessim, and *.md and *.markdown with sessim \
+         blocks)\n"
     );
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use sessim::transcript::{self, Replay, replay_paths};
+use sessim::transcript::{self, Replay, ReplaySettings, replay_paths};
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -39,7 +39,11 @@ impl Run {
 fn replay(paths: &[PathBuf], bless: bool) -> Run {
     let mut out = Vec::new();
     let mut err = Vec::new();
-    let totals = replay_paths(paths, bless, &mut out, &mut err).expect("writing to memory");
+    let settings = ReplaySettings {
+        bless,
+        ..ReplaySettings::default()
+    };
+    let totals = replay_paths(paths, &settings, &mut out, &mut err).expect("writing to memory");
     Run {
         totals,
         out: String::from_utf8(out).expect("UTF-8 report"),
@@ -152,7 +156,7 @@ fn every_transcript_and_the_readme_replay_green() {
         paths.push(readme);
     }
     let run = replay(&paths, false);
-    assert_eq!(run.totals.exit_code(false), 0, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 0, "{}", run.report());
     assert_eq!(run.totals.failed, 0, "{}", run.report());
     assert_eq!(run.totals.errors, 0, "{}", run.report());
     let files = transcript_files(&repo().join("transcripts")).len();
@@ -245,7 +249,7 @@ fn one_changed_line_fails_with_its_file_line_and_a_unified_diff() {
 
     let run = replay(std::slice::from_ref(&path), false);
     let shown = path.display();
-    assert_eq!(run.totals.exit_code(false), 1, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 1, "{}", run.report());
     assert_eq!((run.totals.passed, run.totals.failed), (0, 1));
     let commands = transcript::parse(&path, &read(&path)).unwrap().cases.len();
     assert!(
@@ -278,7 +282,7 @@ fn bless_restores_the_lesson_exactly_and_the_next_replay_passes() {
     let path = scratch.write("lesson.sessim", &broken);
 
     let run = replay(std::slice::from_ref(&path), true);
-    assert_eq!(run.totals.exit_code(true), 0, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 0, "{}", run.report());
     assert_eq!(run.totals.blessed, 1);
     assert!(
         run.out.contains(&format!(
@@ -295,7 +299,7 @@ fn bless_restores_the_lesson_exactly_and_the_next_replay_passes() {
     assert_eq!(left.len(), 1);
 
     let again = replay(std::slice::from_ref(&path), false);
-    assert_eq!(again.totals.exit_code(false), 0, "{}", again.report());
+    assert_eq!(again.totals.exit_code(), 0, "{}", again.report());
     assert_eq!(again.last_line(), "1 passed, 0 failed");
 }
 
@@ -314,12 +318,12 @@ fn bless_rewrites_only_the_blocks_of_a_markdown_lesson() {
         "{}",
         failing.report()
     );
-    assert_eq!(failing.totals.exit_code(false), 1);
+    assert_eq!(failing.totals.exit_code(), 1);
 
     let blessed = replay(std::slice::from_ref(&path), true);
-    assert_eq!(blessed.totals.exit_code(true), 0, "{}", blessed.report());
+    assert_eq!(blessed.totals.exit_code(), 0, "{}", blessed.report());
     assert_eq!(read(&path), original, "the prose must survive --bless");
-    assert_eq!(replay(&[path], false).totals.exit_code(false), 0);
+    assert_eq!(replay(&[path], false).totals.exit_code(), 0);
 }
 
 #[test]
@@ -328,7 +332,7 @@ fn bless_leaves_a_passing_file_alone() {
     let original = read(&repo().join(LESSON));
     let path = scratch.write("lesson.sessim", &original);
     let run = replay(std::slice::from_ref(&path), true);
-    assert_eq!(run.totals.exit_code(true), 0, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 0, "{}", run.report());
     assert_eq!(run.totals.blessed, 0);
     assert!(!run.out.contains("blessed"), "{}", run.report());
     assert_eq!(read(&path), original);
@@ -361,7 +365,7 @@ front → alice (idle 2h) → back
 ";
     let path = scratch.write("wild.sessim", text);
     let run = replay(std::slice::from_ref(&path), true);
-    assert_eq!(run.totals.exit_code(true), 0, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 0, "{}", run.report());
     assert!(
         run.out
             .contains(&format!("blessed {} (2 blocks rewritten)", path.display())),
@@ -372,7 +376,7 @@ front → alice (idle 2h) → back
         .replace("state        dead", "state        live")
         .replace("(idle 2h)", "(idle 1m30s)");
     assert_eq!(read(&path), expected);
-    assert_eq!(replay(&[path], false).totals.exit_code(false), 0);
+    assert_eq!(replay(&[path], false).totals.exit_code(), 0);
 }
 
 /// When a differing block holds `...`, `--bless` keeps the lines around the difference
@@ -392,7 +396,7 @@ last access  2026-01-01T00:00:00Z (idle [..])
 ";
     let path = scratch.write("dots.sessim", text);
     let run = replay(std::slice::from_ref(&path), true);
-    assert_eq!(run.totals.exit_code(true), 0, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 0, "{}", run.report());
     assert_eq!(
         read(&path),
         text.replace("state        dead", "state        live")
@@ -407,7 +411,7 @@ fn bless_replaces_a_wildcard_line_that_no_longer_matches() {
         "#! no-auto-gc = true\n> new alice\nbob[..]\n",
     );
     let run = replay(std::slice::from_ref(&path), true);
-    assert_eq!(run.totals.exit_code(true), 0, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 0, "{}", run.report());
     assert_eq!(read(&path), "#! no-auto-gc = true\n> new alice\nalice\n");
 }
 
@@ -423,12 +427,12 @@ fn replay_text(name: &str, text: &str) -> Run {
 
 fn passes(name: &str, text: &str) {
     let run = replay_text(name, text);
-    assert_eq!(run.totals.exit_code(false), 0, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 0, "{}", run.report());
 }
 
 fn fails(name: &str, text: &str) -> Run {
     let run = replay_text(name, text);
-    assert_eq!(run.totals.exit_code(false), 1, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 1, "{}", run.report());
     run
 }
 
@@ -481,14 +485,33 @@ fn captures_bind_once_substitute_into_commands_and_must_repeat() {
         "the second use fails: {}",
         run.report()
     );
-    // A name never captured is left as written in the command.
-    fails("unbound", "> show ${NOBODY}\n(no keys)\n");
-    passes(
-        "unbound-error",
-        "> show ${NOBODY}\nerror: no session `${NOBODY}` (see `list` for the live ones)\n",
+    // A name that no earlier expected output captures is an error at its line.
+    let run = replay_text(
+        "unbound",
+        "> new alice\nalice\n> show ${NOBODY}\n(no keys)\n",
+    );
+    assert_eq!(run.totals.exit_code(), 2, "{}", run.report());
+    assert!(
+        run.err
+            .contains("unbound.sessim:3: parse error: `${NOBODY}` is used before"),
+        "{}",
+        run.report()
+    );
+    // A capture whose defining output did not match has no value: the command that uses
+    // it does not run, and says why.
+    let run = fails(
+        "no-value",
+        "#! seed = 1\n> new\nnot-[..ID..]\n> show ${ID}\n(no keys)\n",
+    );
+    assert!(
+        run.out.contains("+(not run: `${ID}` has no value"),
+        "{}",
+        run.report()
     );
 }
 
+/// Lines a wildcard covers show as context; a literal line that changed shows as `-` and
+/// `+` at its place, even beside `...`.
 #[test]
 fn wildcard_matches_do_not_show_as_differences() {
     let run = fails(
@@ -500,7 +523,12 @@ fn wildcard_matches_do_not_show_as_differences() {
         .lines()
         .filter(|l| l.starts_with(['-', '+']) && !l.starts_with("---") && !l.starts_with("+++"))
         .collect();
-    assert_eq!(diff, ["-state        dead"], "{}", run.report());
+    assert_eq!(
+        diff,
+        ["-state        dead", "+state        live"],
+        "{}",
+        run.report()
+    );
 }
 
 #[test]
@@ -537,7 +565,7 @@ fn parse_error(name: &str, file: &str, text: &[u8]) -> (PathBuf, Run) {
     let scratch = Scratch::new(name);
     let path = scratch.write(file, text);
     let run = replay(std::slice::from_ref(&path), false);
-    assert_eq!(run.totals.exit_code(false), 2, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 2, "{}", run.report());
     assert_eq!(run.totals.errors, 1, "{}", run.report());
     (path, run)
 }
@@ -618,7 +646,7 @@ fn a_parse_error_wins_over_differences_and_bless_does_not_touch_the_file() {
     let differs = scratch.write("a.sessim", "> clock\nyesterday\n");
     let broken = scratch.write("b.sessim", b"stray\n> clock\n");
     let run = replay(std::slice::from_ref(&scratch.0), true);
-    assert_eq!(run.totals.exit_code(true), 2, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 2, "{}", run.report());
     assert_eq!(read(&broken), "stray\n> clock\n");
     // The file that only differed was blessed all the same.
     assert_eq!(read(&differs), "> clock\n2026-01-01T00:00:00Z\n");
@@ -633,11 +661,11 @@ fn a_folder_without_transcripts_is_an_error() {
         "# No sessim block here\n\n```sh\n> clock\n```\n",
     );
     let run = replay(std::slice::from_ref(&scratch.0), false);
-    assert_eq!(run.totals.exit_code(false), 2, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 2, "{}", run.report());
     assert!(run.err.contains("no transcript found"), "{}", run.report());
 
     let missing = replay(&[scratch.path("missing")], false);
-    assert_eq!(missing.totals.exit_code(false), 2, "{}", missing.report());
+    assert_eq!(missing.totals.exit_code(), 2, "{}", missing.report());
 }
 
 #[test]
@@ -651,7 +679,7 @@ fn a_folder_is_replayed_recursively_in_sorted_order() {
     );
     scratch.write("c.sessim", "> new x\nx\n> new y\ny\n");
     let run = replay(std::slice::from_ref(&scratch.0), false);
-    assert_eq!(run.totals.exit_code(false), 0, "{}", run.report());
+    assert_eq!(run.totals.exit_code(), 0, "{}", run.report());
     let passes: Vec<&str> = run.out.lines().filter(|l| l.starts_with("PASS")).collect();
     let root = scratch.0.display();
     let order: Vec<String> = ["a.md", "b/one.sessim", "c.sessim"]

@@ -18,8 +18,9 @@ use super::script::{self, Ending, ScriptFlags};
 use super::step::Printer;
 use crate::render::Style;
 use crate::shell::Shell;
+use crate::shell::global::{FormatArg, GlobalArgs};
 use crate::shell::options::{ClockKind, Options};
-use crate::transcript;
+use crate::transcript::{self, ReplaySettings, ReportFormat};
 
 /// Runs sessim with the process arguments.
 pub fn main() -> ExitCode {
@@ -38,7 +39,11 @@ fn run(cli: Cli) -> u8 {
         Some(Sub::Run { files, echo, bail }) => {
             run_files(options, &files, ScriptFlags { echo, bail })
         }
-        Some(Sub::Replay { paths, bless }) => replay(&paths, bless),
+        Some(Sub::Replay {
+            paths,
+            bless,
+            junit,
+        }) => replay(&cli.global, &paths, bless, junit),
         Some(Sub::Record { file, force }) => record(options, &file, force),
         Some(Sub::Bench {
             sessions,
@@ -104,17 +109,43 @@ fn run_files(options: Options, files: &[PathBuf], flags: ScriptFlags) -> u8 {
     exit_code(ending)
 }
 
-/// `sessim replay PATH... [--bless]`
-fn replay(paths: &[PathBuf], bless: bool) -> u8 {
-    if bless && std::env::var_os("CI").is_some() {
+/// `sessim replay PATH... [--bless] [--junit FILE]`
+fn replay(global: &GlobalArgs, paths: &[PathBuf], bless: bool, junit: Option<PathBuf>) -> u8 {
+    if bless && ci() {
         return usage_error("--bless refuses to run when CI is set: CI must compare, not rewrite");
     }
+    // --format and --color are the report's; the transcripts say their own.
+    let transcripts = GlobalArgs {
+        format: None,
+        color: None,
+        ..global.clone()
+    };
+    let base = match transcripts.over(Options::default()) {
+        Ok(base) => base,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let settings = ReplaySettings {
+        bless,
+        base,
+        given: transcripts.given(),
+        format: match global.format {
+            Some(FormatArg::Json) => ReportFormat::Json,
+            _ => ReportFormat::Text,
+        },
+        junit,
+    };
     let mut out = io::stdout().lock();
-    match transcript::replay_paths(paths, bless, &mut out, &mut io::stderr()) {
-        Ok(totals) => totals.exit_code(bless),
+    match transcript::replay_paths(paths, &settings, &mut out, &mut io::stderr()) {
+        Ok(totals) => totals.exit_code(),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => usage_error(&e.to_string()),
     }
+}
+
+/// Whether a CI system runs sessim: `CI` is set to something other than empty, `false` or
+/// `0`, as CI systems set it.
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 /// `sessim record FILE`: the REPL, with what it prints written to FILE. Output is plain
@@ -123,15 +154,15 @@ fn record(mut options: Options, file: &Path, force: bool) -> u8 {
     if options.clock == ClockKind::System {
         return usage_error("record needs the virtual clock, so that the transcript replays");
     }
-    if options.seed.is_none() {
-        let seed = rand::random::<u32>().into();
-        eprintln!("recording with --seed {seed}, so generated ids replay the same");
-        options.seed = Some(seed);
-    }
+    let chosen = options.seed.is_none().then(|| rand::random::<u32>().into());
+    options.seed = options.seed.or(chosen);
     let recorder = match Recorder::create(file, force, &options) {
         Ok(r) => r,
         Err(e) => return usage_error(&format!("{}: {e}", file.display())),
     };
+    if let Some(seed) = chosen {
+        eprintln!("recording with --seed {seed}, so generated ids replay the same");
+    }
     let printer = Printer {
         format: options.format,
         style: Style::PLAIN,

@@ -35,7 +35,9 @@ pub enum Sub {
         #[arg(long)]
         bail: bool,
     },
-    /// Verify transcripts (*.sessim, and ```sessim blocks of *.md); folders are searched.
+    /// Verify transcripts (*.sessim, and ```sessim blocks of Markdown); folders are
+    /// searched. The options are the transcripts' defaults, which their `#!` directives
+    /// override; --format is the report's (text, or JSON lines).
     Replay {
         /// Transcript files or folders.
         #[arg(required = true)]
@@ -43,6 +45,9 @@ pub enum Sub {
         /// Rewrite the expected output that differs (refused when CI is set).
         #[arg(long)]
         bless: bool,
+        /// Also write a JUnit XML report to FILE.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
     },
     /// Run the REPL and write every command and its output to FILE as a transcript.
     Record {

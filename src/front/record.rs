@@ -6,9 +6,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::step::Ran;
-use crate::basics::time::Span;
 use crate::shell::options::Options;
-use crate::transcript::escape_output;
+use crate::transcript::{escape_output, header};
 
 /// Writes a transcript as the REPL runs.
 pub struct Recorder {
@@ -41,7 +40,10 @@ impl Recorder {
             commands: 0,
             failed: None,
         };
-        recorder.write(&header(options));
+        recorder.write(&header(
+            "Recorded with `sessim record`. Replay: sessim replay FILE",
+            options,
+        ));
         recorder.flush()?;
         Ok(recorder)
     }
@@ -58,7 +60,11 @@ impl Recorder {
             }
             None => {
                 let line = line.trim();
-                if !line.is_empty() {
+                if line.starts_with("#!") {
+                    // Typed at the prompt, a directive is a comment: it changes nothing, and
+                    // in the file it must not read as one (see `reset`).
+                    self.write(&format!("# {line}\n"));
+                } else if !line.is_empty() {
                     self.write(&format!("{line}\n"));
                 }
             }
@@ -78,8 +84,13 @@ impl Recorder {
         match self.flush() {
             Ok(()) => {
                 eprintln!(
-                    "recorded {} commands to {}; check it with `sessim replay {}`",
+                    "recorded {} {} to {}; check it with `sessim replay {}`",
                     self.commands,
+                    if self.commands == 1 {
+                        "command"
+                    } else {
+                        "commands"
+                    },
                     self.path.display(),
                     self.path.display()
                 );
@@ -99,26 +110,4 @@ impl Recorder {
             self.failed = Some(e);
         }
     }
-}
-
-/// The directives that pin `options`.
-fn header(options: &Options) -> String {
-    let c = &options.config;
-    let mut out = String::from("# Recorded with `sessim record`. Replay: sessim replay FILE\n");
-    out.push_str(&format!("#! defects = {}\n", c.defects));
-    out.push_str(&format!("#! max-lifetime = {}\n", Span(c.max_lifetime)));
-    if let Some(i) = c.gc_interval {
-        out.push_str(&format!("#! gc-interval = {}\n", Span(i)));
-    }
-    if !c.auto_gc {
-        out.push_str("#! no-auto-gc = true\n");
-    }
-    if let Some(n) = c.capacity {
-        out.push_str(&format!("#! capacity = {n}\n"));
-    }
-    if let Some(seed) = options.seed {
-        out.push_str(&format!("#! seed = {seed}\n"));
-    }
-    out.push_str(&format!("#! start = {}\n", options.start));
-    out
 }

@@ -8,7 +8,7 @@ use clap::{Args, Parser, ValueEnum};
 
 use super::options::{ClockKind, Format, Options};
 use super::setting::parse_capacity;
-use crate::basics::time::{Time, parse_duration};
+use crate::basics::time::{Span, Time, parse_duration};
 use crate::rules::Defects;
 
 /// Options of the simulation and of output; also settable by transcript directives.
@@ -178,6 +178,31 @@ impl GlobalArgs {
         Ok(o)
     }
 
+    /// The options given, by their long names, with their values as given (empty for a
+    /// switch).
+    pub fn given(&self) -> Vec<(String, String)> {
+        let values = [
+            ("provider", self.provider.map(|p| value_name(&p))),
+            ("defects", self.defects.map(|d| d.to_string())),
+            (
+                "max-lifetime",
+                self.max_lifetime.map(|d| Span(d).to_string()),
+            ),
+            ("gc-interval", self.gc_interval.map(|d| Span(d).to_string())),
+            ("no-auto-gc", self.no_auto_gc.then(String::new)),
+            ("capacity", self.capacity.map(|n| n.to_string())),
+            ("seed", self.seed.map(|n| n.to_string())),
+            ("start", self.start.map(|t| t.to_string())),
+            ("clock", self.clock.map(|c| value_name(&c))),
+            ("format", self.format.map(|f| value_name(&f))),
+            ("color", self.color.map(|c| value_name(&c))),
+        ];
+        values
+            .into_iter()
+            .filter_map(|(n, v)| v.map(|v| (n.to_owned(), v)))
+            .collect()
+    }
+
     /// Parses option words such as `--defects=all` (no program name, no subcommand); an
     /// error is clap's first line, without its `error: `.
     pub fn parse_words(words: &[String]) -> Result<GlobalArgs, String> {
@@ -212,6 +237,13 @@ impl GlobalArgs {
         }
         GlobalArgs::parse_words(&words)
     }
+}
+
+/// The name of a value as the command line spells it.
+fn value_name(v: &impl ValueEnum) -> String {
+    v.to_possible_value()
+        .map(|p| p.get_name().to_owned())
+        .unwrap_or_default()
 }
 
 /// Whether `NO_COLOR` asks for no colour.

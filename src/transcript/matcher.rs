@@ -1,64 +1,14 @@
-//! Comparing output with expected lines and their wildcards: `[..]` within a line, a line of
-//! `...` for any number of lines, and `[..NAME..]` captures that must repeat identically.
+//! A block of expected lines against what a command printed: whether it matches, how the
+//! two line up (for a diff that shows only real differences), and what `--bless` writes.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
+use std::ops::Range;
 
-/// Captured texts by name, kept across a transcript.
-pub type Captures = HashMap<String, String>;
-
-/// The line that matches any number of lines.
-pub const ANY_LINES: &str = "...";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Token<'a> {
-    Text(&'a str),
-    Any,
-    Capture(&'a str),
-}
-
-fn tokens(pattern: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
-    let mut rest = pattern;
-    while let Some(open) = rest.find("[..") {
-        let after = &rest[open + 3..];
-        let token = if let Some(tail) = after.strip_prefix(']') {
-            Some((Token::Any, tail))
-        } else {
-            after.find("..]").and_then(|close| {
-                let name = &after[..close];
-                let valid =
-                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-                valid.then(|| (Token::Capture(name), &after[close + 3..]))
-            })
-        };
-        match token {
-            Some((token, tail)) => {
-                if open > 0 {
-                    out.push(Token::Text(&rest[..open]));
-                }
-                out.push(token);
-                rest = tail;
-            }
-            None => {
-                out.push(Token::Text(&rest[..open + 3]));
-                rest = after;
-            }
-        }
-    }
-    if !rest.is_empty() {
-        out.push(Token::Text(rest));
-    }
-    out
-}
-
-/// Whether a pattern line holds a wildcard.
-pub fn has_wildcard(pattern: &str) -> bool {
-    pattern == ANY_LINES || tokens(pattern).iter().any(|t| !matches!(t, Token::Text(_)))
-}
+use super::pattern::{Captures, Pattern};
 
 /// Whether `actual` matches the `expected` patterns. On success the captures made are
 /// added to `captures`; on failure `captures` is unchanged.
-pub fn matches(expected: &[String], actual: &[&str], captures: &mut Captures) -> bool {
+pub fn matches(expected: &[Pattern], actual: &[&str], captures: &mut Captures) -> bool {
     match lines(expected, actual, captures) {
         Some(found) => {
             *captures = found;
@@ -68,75 +18,27 @@ pub fn matches(expected: &[String], actual: &[&str], captures: &mut Captures) ->
     }
 }
 
-fn lines(expected: &[String], actual: &[&str], caps: &Captures) -> Option<Captures> {
+fn lines(expected: &[Pattern], actual: &[&str], caps: &Captures) -> Option<Captures> {
     let Some((first, rest)) = expected.split_first() else {
         return actual.is_empty().then(|| caps.clone());
     };
-    if first == ANY_LINES {
+    if *first == Pattern::AnyLines {
         return (0..=actual.len()).find_map(|skip| lines(rest, &actual[skip..], caps));
     }
     let (line, more) = actual.split_first()?;
-    let caps = line_match(first, line, caps)?;
+    let caps = first.match_line(line, caps)?;
     lines(rest, more, &caps)
 }
 
-/// Whether one line matches one pattern, with the captures that makes.
-fn line_match(pattern: &str, line: &str, caps: &Captures) -> Option<Captures> {
-    if !pattern.contains("[..") {
-        return (pattern == line).then(|| caps.clone());
-    }
-    seq(&tokens(pattern), line, caps)
-}
-
-fn seq(tokens: &[Token<'_>], line: &str, caps: &Captures) -> Option<Captures> {
-    let Some((first, rest)) = tokens.split_first() else {
-        return line.is_empty().then(|| caps.clone());
-    };
-    match first {
-        Token::Text(text) => seq(rest, line.strip_prefix(text)?, caps),
-        Token::Capture(name) if caps.contains_key(*name) => {
-            seq(rest, line.strip_prefix(caps[*name].as_str())?, caps)
-        }
-        Token::Any | Token::Capture(_) => ends(line).find_map(|cut| {
-            let mut caps = caps.clone();
-            if let Token::Capture(name) = first {
-                caps.insert((*name).to_owned(), line[..cut].to_owned());
-            }
-            seq(rest, &line[cut..], &caps)
-        }),
-    }
-}
-
-/// Every char boundary of `line`, shortest first.
-fn ends(line: &str) -> impl Iterator<Item = usize> + '_ {
-    line.char_indices().map(|(i, _)| i).chain([line.len()])
-}
-
-/// Whether a line matches a pattern, reading every capture as `[..]`.
-fn loose_match(pattern: &str, line: &str) -> bool {
-    if !pattern.contains("[..") {
-        return pattern == line;
-    }
-    let loose: Vec<Token<'_>> = tokens(pattern)
-        .into_iter()
-        .map(|t| {
-            if let Token::Capture(_) = t {
-                Token::Any
-            } else {
-                t
-            }
-        })
-        .collect();
-    seq(&loose, line, &Captures::new()).is_some()
-}
-
-/// How expected and actual lines line up, for diffs and `--bless`.
+/// How expected and actual lines line up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pair {
     /// The pattern matched the line.
     Both(usize, usize),
     /// `...` stood for these actual lines.
-    Ellipsis(usize, std::ops::Range<usize>),
+    Ellipsis(usize, Range<usize>),
+    /// The pattern did not match the line in its place: the line changed.
+    Changed(usize, usize),
     /// An expected line with no counterpart.
     Expected(usize),
     /// An actual line with no counterpart.
@@ -146,12 +48,30 @@ pub enum Pair {
 /// What an unmatched expected line costs in [`align`]: more than an unmatched actual line,
 /// so that among equally good alignments the one that keeps expected lines wins, and `...`
 /// does not swallow lines that still match.
-const DROP_EXPECTED: usize = 3;
+const DROP_EXPECTED: usize = 30;
 /// What an unmatched actual line costs in [`align`].
-const ADD_ACTUAL: usize = 2;
+const ADD_ACTUAL: usize = 20;
 
-/// The alignment of `expected` with `actual` that leaves the fewest lines unmatched.
-pub fn align(expected: &[String], actual: &[&str]) -> Vec<Pair> {
+/// What it costs to pair an expected line with an actual line it does not match: less than
+/// dropping the expected line, so that a line that changed in its place shows as changed
+/// there (rather than dropped while a `...` beside it swallows its replacement), and less
+/// the more alike the two lines are, so that a changed row pairs with its new self.
+fn change_cost(expected: &str, actual: &str) -> usize {
+    let (e, a) = (expected.as_bytes(), actual.as_bytes());
+    let longest = e.len().max(a.len()).max(1);
+    let prefix = e.iter().zip(a).take_while(|(x, y)| x == y).count();
+    let suffix = e
+        .iter()
+        .rev()
+        .zip(a.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let alike = (prefix + suffix).min(longest);
+    10 + 15 * (longest - alike) / longest
+}
+
+/// The alignment of `expected` with `actual` that costs least (see the costs above).
+pub fn align(expected: &[Pattern], actual: &[&str]) -> Vec<Pair> {
     let (n, m) = (expected.len(), actual.len());
     if n.saturating_mul(m) > 4_000_000 {
         // Too big to align: show everything as different.
@@ -160,7 +80,8 @@ pub fn align(expected: &[String], actual: &[&str]) -> Vec<Pair> {
             .chain((0..m).map(Pair::Actual))
             .collect();
     }
-    let dots = |i: usize| expected[i] == ANY_LINES;
+    let dots = |i: usize| expected[i] == Pattern::AnyLines;
+    let fits = |i: usize, j: usize| expected[i].loosely_matches(actual[j]);
     // cost[i][j]: the cheapest alignment of expected[i..] with actual[j..].
     let mut cost = vec![vec![0usize; m + 1]; n + 1];
     for (j, c) in cost[n].iter_mut().enumerate() {
@@ -173,11 +94,14 @@ pub fn align(expected: &[String], actual: &[&str]) -> Vec<Pair> {
                 // Stop here, or let `...` take actual[j] and go on.
                 cost[i + 1][j].min(cost[i][j + 1])
             } else {
-                let mut best = (cost[i + 1][j] + DROP_EXPECTED).min(cost[i][j + 1] + ADD_ACTUAL);
-                if loose_match(&expected[i], actual[j]) {
-                    best = best.min(cost[i + 1][j + 1]);
-                }
-                best
+                let step = if fits(i, j) {
+                    0
+                } else {
+                    change_cost(expected[i].text(), actual[j])
+                };
+                (cost[i + 1][j + 1] + step)
+                    .min(cost[i + 1][j] + DROP_EXPECTED)
+                    .min(cost[i][j + 1] + ADD_ACTUAL)
             };
         }
     }
@@ -195,11 +119,15 @@ pub fn align(expected: &[String], actual: &[&str]) -> Vec<Pair> {
             }
             pairs.push(Pair::Ellipsis(i, start..j));
             i += 1;
-        } else if j < m && loose_match(&expected[i], actual[j]) && cost[i][j] == cost[i + 1][j + 1]
-        {
+        } else if j < m && fits(i, j) && cost[i][j] == cost[i + 1][j + 1] {
             pairs.push(Pair::Both(i, j));
-            i += 1;
-            j += 1;
+            (i, j) = (i + 1, j + 1);
+        } else if j < m
+            && !fits(i, j)
+            && cost[i][j] == cost[i + 1][j + 1] + change_cost(expected[i].text(), actual[j])
+        {
+            pairs.push(Pair::Changed(i, j));
+            (i, j) = (i + 1, j + 1);
         } else if j < m && cost[i][j] == cost[i][j + 1] + ADD_ACTUAL {
             pairs.push(Pair::Actual(j));
             j += 1;
@@ -212,49 +140,85 @@ pub fn align(expected: &[String], actual: &[&str]) -> Vec<Pair> {
 }
 
 /// The expected block with every matched wildcard replaced by what it matched: diffed
-/// against the actual lines, only real differences show.
-pub fn resolved(expected: &[String], actual: &[&str]) -> Vec<String> {
+/// against the actual lines, only real differences show, each at its place.
+pub fn resolved(expected: &[Pattern], actual: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     for pair in align(expected, actual) {
         match pair {
             Pair::Both(_, j) => out.push(actual[j].to_owned()),
             Pair::Ellipsis(_, range) => out.extend(actual[range].iter().map(|s| (*s).to_owned())),
-            Pair::Expected(i) => out.push(expected[i].clone()),
+            Pair::Changed(i, _) | Pair::Expected(i) => out.push(expected[i].text().to_owned()),
             Pair::Actual(_) => {}
         }
     }
     out
 }
 
-/// The new expected block for `--bless`: the actual lines, keeping the wildcard lines that
-/// still match.
-pub fn blessed(expected: &[String], actual: &[&str]) -> Vec<String> {
-    let mut out = Vec::new();
-    for pair in align(expected, actual) {
-        match pair {
-            Pair::Both(i, j) => out.push(if has_wildcard(&expected[i]) {
-                expected[i].clone()
-            } else {
-                actual[j].to_owned()
-            }),
-            Pair::Ellipsis(..) => out.push(ANY_LINES.to_owned()),
-            Pair::Expected(_) => {}
-            Pair::Actual(j) => out.push(actual[j].to_owned()),
+/// The block `--bless` writes for `actual`: it never asserts less than it must.
+///
+/// Every expected line that was literal and still appears in the output stays literal;
+/// every output line that no wildcard covers is written literally; wildcard lines and
+/// `...` that still match are kept. The block matches `actual` with the `captures` made
+/// before it (a capture that no longer repeats is written literally instead).
+pub fn blessed(expected: &[Pattern], actual: &[&str], captures: &Captures) -> Vec<Pattern> {
+    let pairs = align(expected, actual);
+    let literal = |j: usize| Pattern::Literal(actual[j].to_owned());
+    let kept: HashSet<&str> = expected
+        .iter()
+        .filter_map(|p| match p {
+            Pattern::Literal(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let build = |keep_captures: bool| -> Vec<Pattern> {
+        let mut out = Vec::new();
+        for pair in &pairs {
+            match pair {
+                Pair::Both(i, j) => {
+                    let p = &expected[*i];
+                    out.push(if keep_captures || p.captures().is_empty() {
+                        p.clone()
+                    } else {
+                        literal(*j)
+                    });
+                }
+                Pair::Ellipsis(_, range) => {
+                    // A literal line that still appears stays asserted, between two `...`.
+                    out.push(Pattern::AnyLines);
+                    for j in range.clone().filter(|&j| kept.contains(actual[j])) {
+                        out.extend([literal(j), Pattern::AnyLines]);
+                    }
+                }
+                Pair::Changed(_, j) | Pair::Actual(j) => out.push(literal(*j)),
+                Pair::Expected(_) => {}
+            }
+        }
+        out.dedup_by(|a, b| *a == Pattern::AnyLines && *b == Pattern::AnyLines);
+        out
+    };
+    for keep_captures in [true, false] {
+        let block = build(keep_captures);
+        if matches(&block, actual, &mut captures.clone()) {
+            return block;
         }
     }
-    out
+    (0..actual.len()).map(literal).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn owned(lines: &[&str]) -> Vec<String> {
-        lines.iter().map(|s| (*s).to_owned()).collect()
+    fn pats(lines: &[&str]) -> Vec<Pattern> {
+        lines.iter().map(|l| Pattern::read(l)).collect()
     }
 
     fn check(expected: &[&str], actual: &[&str]) -> bool {
-        matches(&owned(expected), actual, &mut Captures::new())
+        matches(&pats(expected), actual, &mut Captures::new())
+    }
+
+    fn written(block: &[Pattern]) -> Vec<String> {
+        block.iter().map(Pattern::written).collect()
     }
 
     #[test]
@@ -267,26 +231,27 @@ mod tests {
         assert!(!check(&["a", "...", "z"], &["a", "b"]));
         assert!(check(&["..."], &[]));
         assert!(!check(&["a"], &["a", "b"]));
-        assert!(check(
-            &["literal [.. not closed"],
-            &["literal [.. not closed"]
-        ));
+        assert!(!check(&["\\..."], &["a"]), "an escaped ... is literal");
+        assert!(check(&["\\..."], &["..."]));
+        assert!(
+            !check(&["\\[..]"], &["x"]),
+            "an escaped wildcard is literal"
+        );
     }
 
     #[test]
     fn captures_repeat_identically_and_persist() {
         let mut caps = Captures::new();
         assert!(matches(
-            &owned(&["[..ID..]", "id [..ID..]"]),
+            &pats(&["[..ID..]", "id [..ID..]"]),
             &["x1", "id x1"],
             &mut caps
         ));
         assert_eq!(caps["ID"], "x1");
-        assert!(!matches(&owned(&["[..ID..]"]), &["x2"], &mut caps));
-        assert!(matches(&owned(&["[..ID..]!"]), &["x1!"], &mut caps));
+        assert!(!matches(&pats(&["[..ID..]"]), &["x2"], &mut caps));
         let mut fresh = Captures::new();
         assert!(!matches(
-            &owned(&["[..A..]", "[..A..]"]),
+            &pats(&["[..A..]", "[..A..]"]),
             &["p", "q"],
             &mut fresh
         ));
@@ -294,14 +259,50 @@ mod tests {
     }
 
     #[test]
-    fn resolved_hides_wildcard_matches_and_bless_keeps_them() {
-        let expected = owned(&["id [..]", "old", "end"]);
+    fn a_changed_line_shows_in_its_place_even_beside_three_dots() {
+        let expected = pats(&["session alice", "state dead", "..."]);
+        let actual = ["session alice", "state live", "expires x"];
+        assert_eq!(
+            resolved(&expected, &actual),
+            ["session alice", "state dead", "expires x"]
+        );
+        assert_eq!(
+            written(&blessed(&expected, &actual, &Captures::new())),
+            ["session alice", "state live", "..."]
+        );
+    }
+
+    #[test]
+    fn bless_keeps_wildcards_that_match_and_literals_that_still_appear() {
+        let expected = pats(&["id [..]", "old", "end"]);
         let actual = ["id 42", "new", "end"];
         assert_eq!(resolved(&expected, &actual), ["id 42", "old", "end"]);
-        assert_eq!(blessed(&expected, &actual), ["id [..]", "new", "end"]);
-        let expected = owned(&["a", "...", "z"]);
-        let actual = ["a", "b", "c", "z", "extra"];
-        assert_eq!(resolved(&expected, &actual), ["a", "b", "c", "z"]);
-        assert_eq!(blessed(&expected, &actual), ["a", "...", "z", "extra"]);
+        assert_eq!(
+            written(&blessed(&expected, &actual, &Captures::new())),
+            ["id [..]", "new", "end"]
+        );
+        // A literal row between two `...` that changed becomes the new row, not `...`.
+        let expected = pats(&["...", "│ 2 ┆ alice ┆ live │", "..."]);
+        let actual = ["head", "│ 2 ┆ alice ┆ expired │", "foot"];
+        assert_eq!(
+            written(&blessed(&expected, &actual, &Captures::new())),
+            ["...", "│ 2 ┆ alice ┆ expired │", "..."]
+        );
+        // A literal that moved under `...` stays asserted there.
+        let expected = pats(&["x", "..."]);
+        let actual = ["y", "z", "x"];
+        let block = blessed(&expected, &actual, &Captures::new());
+        assert!(matches(&block, &actual, &mut Captures::new()));
+        assert!(block.contains(&Pattern::Literal("x".into())), "{block:?}");
+        // Output that looks like a wildcard is written so that it stays literal.
+        let block = blessed(&pats(&["a"]), &["..."], &Captures::new());
+        assert_eq!(written(&block), ["\\..."]);
+    }
+
+    #[test]
+    fn a_capture_that_no_longer_repeats_is_blessed_literally() {
+        let caps = Captures::from([("ID".to_owned(), "x1".to_owned())]);
+        let block = blessed(&pats(&["id [..ID..]", "old"]), &["id x2", "new"], &caps);
+        assert_eq!(written(&block), ["id x2", "new"]);
     }
 }

@@ -1,11 +1,15 @@
 //! Reading a transcript: directives, comments, commands and expected output, with the line
-//! of each, for `*.sessim` files and the ```` ```sessim ```` blocks of Markdown.
+//! of each, for `*.sessim` files and for the ```` ```sessim ```` blocks of Markdown (read
+//! with a CommonMark parser, so backtick and tilde fences, indented ones and ones inside
+//! lists all count).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use pulldown_cmark::{CodeBlockKind, Event, Parser as Markdown, Tag, TagEnd};
 use thiserror::Error;
 
+use super::pattern::Pattern;
 use crate::shell::commands::nearest;
 use crate::shell::global::DIRECTIVES;
 
@@ -28,10 +32,13 @@ pub struct Case {
     pub line: usize,
     /// The command as typed.
     pub command: String,
-    /// The expected lines, unescaped, without trailing spaces or trailing blank lines.
-    pub expected: Vec<String>,
+    /// The expected lines, without trailing spaces or trailing blank lines.
+    pub expected: Vec<Pattern>,
     /// Where `expected` sits in [`Transcript::lines`] (0-based), for `--bless`.
     pub span: Range<usize>,
+    /// What goes before each line of the block in the file: the indentation of a Markdown
+    /// fence inside a list; nothing in a `*.sessim` file.
+    pub indent: String,
 }
 
 /// A parsed transcript.
@@ -47,19 +54,34 @@ pub struct Transcript {
     pub cases: Vec<Case>,
 }
 
-/// Parses transcript text; `path` decides Markdown (`*.md`) or plain.
+/// Whether `path` names a Markdown file: `*.md` or `*.markdown`, in any case.
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// Parses transcript text; `path` decides Markdown or plain.
 pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
     let text = text.replace("\r\n", "\n");
     let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    let markdown = path.extension().is_some_and(|e| e == "md");
     let mut parser = Parser {
         path: path.display().to_string(),
         directives: Vec::new(),
         cases: Vec::new(),
         open: None,
+        captures: Vec::new(),
+        indent: String::new(),
     };
-    if markdown {
-        parser.markdown(&lines)?;
+    if is_markdown(path) {
+        for block in sessim_blocks(&text) {
+            let block = block.map_err(|(line, message)| parser.error(line, message))?;
+            parser.indent = block.indent;
+            for (k, line) in block.content.lines().enumerate() {
+                parser.line(block.first_line + k, line)?;
+            }
+            parser.close();
+        }
     } else {
         for (i, line) in lines.iter().enumerate() {
             parser.line(i, line)?;
@@ -74,12 +96,98 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
     })
 }
 
+/// Whether Markdown `text` holds a `sessim` block.
+pub fn holds_sessim_blocks(text: &str) -> bool {
+    !sessim_blocks(text).is_empty()
+}
+
+/// One ```` ```sessim ```` block of a Markdown file.
+struct Block {
+    /// The 0-based line of its first content line.
+    first_line: usize,
+    /// Its content, as CommonMark reads it (a fence's indentation removed).
+    content: String,
+    /// The indentation its lines have in the file.
+    indent: String,
+}
+
+/// The `sessim` blocks of Markdown `text`, or a located reason why one cannot be used.
+fn sessim_blocks(text: &str) -> Vec<Result<Block, (usize, String)>> {
+    let line_of = |offset: usize| text[..offset].matches('\n').count();
+    let mut blocks = Vec::new();
+    let mut open: Option<(usize, Block)> = None;
+    for (event, range) in Markdown::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("sessim") =>
+            {
+                let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let prefix = &text[line_start..range.start];
+                let block = Block {
+                    first_line: line_of(range.start) + 1,
+                    content: String::new(),
+                    indent: " ".repeat(prefix.chars().count()),
+                };
+                if prefix.contains('>') {
+                    let message = "a sessim block inside a block quote cannot be replayed or \
+                                   blessed; take it out of the quote";
+                    blocks.push(Err((line_of(range.start), message.to_owned())));
+                } else {
+                    open = Some((range.start, block));
+                }
+            }
+            Event::Text(content) => {
+                if let Some((_, block)) = open.as_mut() {
+                    block.content.push_str(&content);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((start, block)) = open.take() {
+                    let source = &text[start..range.end];
+                    if !closes(source) {
+                        let fence: String = source
+                            .trim_start()
+                            .chars()
+                            .take_while(|c| *c == '`' || *c == '~')
+                            .collect();
+                        blocks.push(Err((
+                            line_of(start),
+                            format!("unclosed {fence} block; close it with {fence}"),
+                        )));
+                    } else {
+                        blocks.push(Ok(block));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// Whether the source of a fenced block ends with a closing fence (CommonMark lets a block
+/// run to the end of the document, which for a transcript is a mistake).
+fn closes(source: &str) -> bool {
+    let mut lines = source.trim_end_matches('\n').lines();
+    let opening = lines.next().unwrap_or_default().trim_start();
+    let marker = opening.chars().next().unwrap_or('`');
+    let length = opening.chars().take_while(|c| *c == marker).count();
+    lines.next_back().is_some_and(|last| {
+        let last = last.trim();
+        last.len() >= length && last.chars().all(|c| c == marker)
+    })
+}
+
 struct Parser {
     path: String,
     directives: Vec<(String, String, usize)>,
     cases: Vec<Case>,
     /// The case whose output is being read, with its raw lines.
     open: Option<(Case, Vec<String>)>,
+    /// The capture names defined so far, by the expected blocks read.
+    captures: Vec<String>,
+    /// The indentation of the Markdown block being read.
+    indent: String,
 }
 
 impl Parser {
@@ -94,11 +202,13 @@ impl Parser {
     fn line(&mut self, index: usize, line: &str) -> Result<(), ParseError> {
         if let Some(command) = line.strip_prefix("> ").or((line == ">").then_some("")) {
             self.close();
+            self.check_substitutions(index, command)?;
             let case = Case {
                 line: index + 1,
                 command: command.to_owned(),
                 expected: Vec::new(),
                 span: index + 1..index + 1,
+                indent: self.indent.clone(),
             };
             self.open = Some((case, Vec::new()));
             return Ok(());
@@ -139,6 +249,22 @@ impl Parser {
         }
     }
 
+    /// Refuses a `${NAME}` whose capture no earlier expected block defines.
+    fn check_substitutions(&self, index: usize, command: &str) -> Result<(), ParseError> {
+        for name in substitutions(command) {
+            if !self.captures.iter().any(|c| c == name) {
+                return Err(self.error(
+                    index,
+                    format!(
+                        "`${{{name}}}` is used before a `[..{name}..]` in the expected output \
+                         of an earlier command captures it"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn directive(&mut self, index: usize, text: &str) -> Result<(), ParseError> {
         let Some((name, value)) = text.split_once('=') else {
             return Err(self.error(index, "a directive reads `#! name = value`"));
@@ -161,75 +287,55 @@ impl Parser {
         Ok(())
     }
 
-    /// Ends the open case: unescapes its output and drops trailing blank lines.
+    /// Ends the open case: reads its lines as patterns and drops trailing blank lines.
     fn close(&mut self) {
         let Some((mut case, raw)) = self.open.take() else {
             return;
         };
-        let mut expected: Vec<String> = raw
-            .iter()
-            .map(|l| {
-                let l = l.trim_end();
-                l.strip_prefix('\\').unwrap_or(l).to_owned()
-            })
-            .collect();
-        while expected.last().is_some_and(|l| l.is_empty()) {
+        let mut expected: Vec<Pattern> = raw.iter().map(|l| Pattern::read(l.trim_end())).collect();
+        while expected
+            .last()
+            .is_some_and(|p| *p == Pattern::Literal(String::new()))
+        {
             expected.pop();
+        }
+        for pattern in &expected {
+            for name in pattern.captures() {
+                if !self.captures.iter().any(|c| c == name) {
+                    self.captures.push(name.to_owned());
+                }
+            }
         }
         case.span = case.span.start..case.span.start + expected.len();
         case.expected = expected;
         self.cases.push(case);
     }
-
-    fn markdown(&mut self, lines: &[String]) -> Result<(), ParseError> {
-        let mut fence: Option<(usize, String, bool)> = None;
-        for (i, line) in lines.iter().enumerate() {
-            let trimmed = line.trim_start();
-            match &fence {
-                None => {
-                    if let Some(marker) = fence_marker(trimmed) {
-                        let info = trimmed[marker.len()..].trim();
-                        let sessim = info.split_whitespace().next() == Some("sessim");
-                        fence = Some((i, marker, sessim));
-                    }
-                }
-                Some((_, marker, sessim)) => {
-                    let closes = trimmed.starts_with(marker.as_str())
-                        && trimmed
-                            .trim_end()
-                            .chars()
-                            .all(|c| c == marker.chars().next().unwrap_or('`'));
-                    if closes {
-                        if *sessim {
-                            self.close();
-                        }
-                        fence = None;
-                    } else if *sessim {
-                        self.line(i, line)?;
-                    }
-                }
-            }
-        }
-        if let Some((start, marker, _)) = fence {
-            return Err(self.error(
-                start,
-                format!("unclosed {marker} block; close it with {marker}"),
-            ));
-        }
-        Ok(())
-    }
 }
 
-/// The fence that opens a Markdown code block (three or more backticks or tildes).
-fn fence_marker(line: &str) -> Option<String> {
-    let c = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let n = line.chars().take_while(|&x| x == c).count();
-    (n >= 3).then(|| c.to_string().repeat(n))
+/// The names of the `${NAME}` substitutions in a command.
+pub fn substitutions(command: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = command;
+    while let Some(open) = rest.find("${") {
+        let after = &rest[open + 2..];
+        match after.find('}') {
+            Some(close) => {
+                names.push(&after[..close]);
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    names
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lit(text: &str) -> Pattern {
+        Pattern::Literal(text.into())
+    }
 
     #[test]
     fn reads_directives_commands_output_and_escapes() {
@@ -237,9 +343,9 @@ mod tests {
         let t = parse(Path::new("x.sessim"), text).unwrap();
         assert_eq!(t.directives, [("seed".to_owned(), "7".to_owned(), 2)]);
         assert_eq!(t.cases.len(), 3);
-        assert_eq!(t.cases[0].expected, ["a"]);
+        assert_eq!(t.cases[0].expected, [lit("a")]);
         assert_eq!(t.cases[1].line, 7);
-        assert_eq!(t.cases[1].expected, ["> quoted", "end"]);
+        assert_eq!(t.cases[1].expected, [lit("> quoted"), lit("end")]);
         assert_eq!(t.cases[1].span, 7..9);
         assert!(t.cases[2].expected.is_empty());
     }
@@ -258,14 +364,23 @@ mod tests {
         );
         let e = parse(Path::new("x.md"), "text\n```sessim\n> clock\n").unwrap_err();
         assert_eq!(e.line, 2);
+        let e = parse(Path::new("x.sessim"), "> new\n[..ID..]\n> get ${IDX} k\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("`${IDX}` is used before"), "{e}");
     }
 
     #[test]
-    fn markdown_uses_only_sessim_blocks() {
-        let text = "# Title\n\n```sh\n> not a command\n```\n\n```sessim\n#! seed = 1\n> clock\nnow\n```\nprose\n```sessim\n> gc\n```\n";
-        let t = parse(Path::new("x.md"), text).unwrap();
-        assert_eq!(t.cases.len(), 2);
-        assert_eq!(t.cases[0].expected, ["now"]);
-        assert_eq!(t.cases[1].line, 14);
+    fn markdown_uses_every_kind_of_sessim_fence_and_only_those() {
+        let text = "# Title\n\n```sh\n> not a command\n```\n\n```sessim\n#! seed = 1\n> clock\nnow\n```\nprose\n~~~sessim\n> gc\n~~~\n\n- a step:\n\n  ```sessim\n  > stats\n  \\...\n  ```\n";
+        for name in ["x.md", "x.MD", "x.markdown"] {
+            let t = parse(Path::new(name), text).unwrap();
+            assert_eq!(t.cases.len(), 3, "{name}");
+            assert_eq!(t.cases[0].expected, [lit("now")]);
+            assert_eq!(t.cases[1].line, 14);
+            assert_eq!(t.cases[2].line, 20);
+            assert_eq!(t.cases[2].expected, [lit("...")]);
+            assert_eq!(t.cases[2].indent, "  ");
+            assert_eq!(t.cases[2].span, 20..21);
+        }
     }
 }

@@ -1,0 +1,247 @@
+//! Checking one transcript: it runs on a fresh simulation, with the options the replay was
+//! given overlaid by its own `#!` directives, and each command's output is compared with
+//! what it expected.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use similar::TextDiff;
+
+use super::matcher;
+use super::parse::{self, Case, ParseError, Transcript, substitutions};
+use super::pattern::{Captures, Pattern};
+use crate::front::step::Printer;
+use crate::render::Style;
+use crate::shell::Shell;
+use crate::shell::global::GlobalArgs;
+use crate::shell::options::Options;
+
+/// What checking one transcript found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    /// The transcript.
+    pub path: PathBuf,
+    /// Each command, in order.
+    pub cases: Vec<CaseReport>,
+    /// The replay's own options that this file ran with (its directives did not set
+    /// them), as `--name value`.
+    pub options: Vec<String>,
+}
+
+/// How one command went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseReport {
+    /// The line of `> command`.
+    pub line: usize,
+    /// The command as written.
+    pub command: String,
+    /// `None` when its output matched.
+    pub failure: Option<Failure>,
+}
+
+/// How a command's output differed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// A unified diff, expected against actual.
+    pub diff: String,
+    /// The expected block `--bless` would write.
+    pub blessed: Vec<Pattern>,
+}
+
+impl FileReport {
+    /// The commands whose output differed.
+    pub fn failures(&self) -> impl Iterator<Item = (&CaseReport, &Failure)> {
+        self.cases
+            .iter()
+            .filter_map(|c| c.failure.as_ref().map(|f| (c, f)))
+    }
+}
+
+/// Why a file could not be checked: exit 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    /// It could not be read.
+    #[error("{0}: error: {1}")]
+    Read(String, String),
+    /// It is malformed.
+    #[error("{0}")]
+    Parse(#[from] ParseError),
+}
+
+/// The largest transcript read, in bytes: a bound, so that `replay /dev/zero` fails.
+const MAX_TRANSCRIPT: u64 = 64 << 20;
+
+/// Reads and parses the transcript at `path`.
+pub fn load(path: &Path) -> Result<Transcript, ReplayError> {
+    let name = path.display().to_string();
+    let bytes = read_bounded(path).map_err(|e| ReplayError::Read(name.clone(), e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        ReplayError::Parse(ParseError {
+            path: name.clone(),
+            line,
+            message: "the file is not valid UTF-8; transcripts must be UTF-8 text".into(),
+        })
+    })?;
+    Ok(parse::parse(path, &text)?)
+}
+
+/// Reads a whole file, refusing one larger than [`MAX_TRANSCRIPT`].
+fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    use io::Read as _;
+    let mut bytes = Vec::new();
+    fs::File::open(path)?
+        .take(MAX_TRANSCRIPT + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_TRANSCRIPT {
+        return Err(io::Error::other(format!(
+            "larger than {} MiB; a transcript must be smaller",
+            MAX_TRANSCRIPT >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Runs transcript `t` on a fresh simulation: `base` is what the replay was given, which the
+/// transcript's directives override; `given` names the replay's own options, to say which of
+/// them the file ran with.
+pub fn check(
+    t: &Transcript,
+    base: &Options,
+    given: &[(String, String)],
+) -> Result<FileReport, ReplayError> {
+    let options = options(t, base)?;
+    let printer = Printer {
+        format: options.format,
+        style: Style::PLAIN,
+    };
+    let mut shell = Shell::new(options).map_err(|e| {
+        ReplayError::Parse(ParseError {
+            path: t.path.display().to_string(),
+            line: 1,
+            message: e.to_string(),
+        })
+    })?;
+    let mut captures = Captures::new();
+    let mut cases = Vec::new();
+    let mut quit: Option<usize> = None;
+    for case in &t.cases {
+        let missing = substitutions(&case.command)
+            .into_iter()
+            .find(|name| !captures.contains_key(*name));
+        let out = match (quit, missing) {
+            // As in a script, `quit` ends the transcript: later commands do not run.
+            (Some(line), _) => format!("(not run: `quit` on line {line} ended the transcript)\n"),
+            (None, Some(name)) => format!(
+                "(not run: `${{{name}}}` has no value: the output that captures it did not match)\n"
+            ),
+            (None, None) => {
+                let command = substitute(&case.command, &captures);
+                match printer.step(&mut shell, &command) {
+                    Some(ran) => {
+                        if ran.quit {
+                            quit = Some(case.line);
+                        }
+                        ran.text()
+                    }
+                    None => String::new(),
+                }
+            }
+        };
+        cases.push(CaseReport {
+            line: case.line,
+            command: case.command.clone(),
+            failure: compare(case, &out, &mut captures),
+        });
+    }
+    // `provider = book` sets the defects: the two override each other.
+    fn setting(name: &str) -> &str {
+        if name == "provider" { "defects" } else { name }
+    }
+    let set: Vec<&str> = t.directives.iter().map(|(n, _, _)| setting(n)).collect();
+    Ok(FileReport {
+        path: t.path.clone(),
+        cases,
+        options: given
+            .iter()
+            .filter(|(name, _)| !set.contains(&setting(name)))
+            .map(|(name, value)| option_text(name, value))
+            .collect(),
+    })
+}
+
+/// `--name value`, or `--name` for a switch.
+fn option_text(name: &str, value: &str) -> String {
+    if value.is_empty() {
+        format!("--{name}")
+    } else {
+        format!("--{name} {value}")
+    }
+}
+
+/// `base` overlaid by the transcript's directives; an invalid directive names its line.
+fn options(t: &Transcript, base: &Options) -> Result<Options, ReplayError> {
+    let invalid = |line: usize, message: String| {
+        ReplayError::Parse(ParseError {
+            path: t.path.display().to_string(),
+            line,
+            message: format!("invalid directive: {message}"),
+        })
+    };
+    let over = |pairs: &[(String, String)]| {
+        GlobalArgs::from_directives(pairs)
+            .and_then(|g| g.over(base.clone()).map_err(|e| e.to_string()))
+    };
+    let pairs: Vec<(String, String)> = t
+        .directives
+        .iter()
+        .map(|(n, v, _)| (n.clone(), v.clone()))
+        .collect();
+    // Each directive alone first, so that an error names its own line.
+    for (pair, (_, _, line)) in pairs.iter().zip(&t.directives) {
+        over(std::slice::from_ref(pair)).map_err(|message| invalid(*line, message))?;
+    }
+    over(&pairs).map_err(|message| invalid(t.directives.first().map_or(1, |d| d.2), message))
+}
+
+/// Compares what a case printed with what it expected; `None` when they match.
+fn compare(case: &Case, out: &str, captures: &mut Captures) -> Option<Failure> {
+    let mut actual: Vec<&str> = out.lines().map(str::trim_end).collect();
+    while actual.last().is_some_and(|l| l.is_empty()) {
+        actual.pop();
+    }
+    let before = captures.clone();
+    if matcher::matches(&case.expected, &actual, captures) {
+        return None;
+    }
+    let blessed = matcher::blessed(&case.expected, &actual, &before);
+    // What the blessed block captures is what later commands will see.
+    matcher::matches(&blessed, &actual, captures);
+    let text =
+        |lines: &mut dyn Iterator<Item = &str>| lines.map(|l| format!("{l}\n")).collect::<String>();
+    let resolved = matcher::resolved(&case.expected, &actual);
+    let expected = text(&mut resolved.iter().map(String::as_str));
+    let actual_text = text(&mut actual.iter().copied());
+    let diff = TextDiff::from_lines(&expected, &actual_text)
+        .unified_diff()
+        .context_radius(3)
+        .header("expected", "actual")
+        .to_string();
+    Some(Failure { diff, blessed })
+}
+
+/// Replaces each `${NAME}` with its captured text.
+fn substitute(command: &str, captures: &Captures) -> String {
+    let mut out = command.to_owned();
+    for name in substitutions(command) {
+        if let Some(value) = captures.get(name) {
+            out = out.replace(&format!("${{{name}}}"), value);
+        }
+    }
+    out
+}
