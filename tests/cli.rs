@@ -139,20 +139,45 @@ fn unreadable_scripts_exit_2() {
 #[test]
 fn echo_output_replays_as_a_transcript() {
     let dir = scratch("echo");
-    let script = "# a lesson\nnew alice\nnew\nset alice 名字 小明\nadvance-clock 61m\nget alice 名字\nlist\nstats\n";
+    let script = "# a lesson\n#! seed = 99\nnew alice\nnew\nset alice 名字 小明\nadvance-clock 61m\nget alice 名字\nread bob\nlist\nstats\n";
     let file = write(&dir, "lesson.txt", script);
-    let out = sessim(&["run", "--echo", "--seed", "7", &file], "");
-    assert_eq!(out.status.code(), Some(1), "the lazy expiry is an error");
-    let echoed = text(&out.stdout);
-    assert!(echoed.starts_with("# a lesson\n> new alice\nalice\n> new\n"));
-    assert!(echoed.contains("> get alice 名字\nerror: session `alice` has expired"));
-    let transcript = write(&dir, "lesson.sessim", format!("#! seed = 7\n{echoed}"));
-    let replay = sessim(&["replay", &transcript], "");
-    assert_eq!(
-        text(&replay.stdout),
-        format!("PASS {transcript} (7 commands)\n1 passed, 0 failed\n")
-    );
-    assert_eq!(replay.status.code(), Some(0));
+    for (options, lazy) in [
+        (&["--seed", "7"][..], true),
+        (&["--seed", "3", "--defects", "all"], false),
+    ] {
+        let args = [&["run", "--echo"][..], options, &[file.as_str()]].concat();
+        let out = sessim(&args, "");
+        // Fixed, the expired get and the unknown read fail; the book's code adopts and
+        // revives.
+        let code = if lazy { 1 } else { 0 };
+        assert_eq!(out.status.code(), Some(code), "{options:?}");
+        let echoed = text(&out.stdout);
+        assert!(
+            echoed.starts_with("# Written by `sessim run --echo`."),
+            "{echoed}"
+        );
+        assert!(
+            echoed.contains(&format!("\n#! seed = {}\n", options[1])),
+            "{echoed}"
+        );
+        assert!(
+            echoed.contains("# a lesson\n# #! seed = 99\n> new alice\nalice\n> new\n"),
+            "a directive in the script stays a comment: {echoed}"
+        );
+        let expired = echoed.contains("> get alice 名字\nerror: session `alice` has expired");
+        assert_eq!(expired, lazy, "{echoed}");
+        let transcript = write(&dir, "lesson.sessim", &echoed);
+        let replay = sessim(&["replay", &transcript], "");
+        assert_eq!(
+            text(&replay.stdout),
+            format!("PASS {transcript} (8 commands)\n1 passed, 0 failed\n"),
+            "{options:?}"
+        );
+        assert_eq!(replay.status.code(), Some(0));
+    }
+    // `-` is standard input.
+    let out = sessim(&["run", "-"], "new a\nget a k\n");
+    assert_eq!(text(&out.stdout), "a\n(nil)\n");
 }
 
 #[test]

@@ -25,10 +25,11 @@ pub struct Cli {
 pub enum Sub {
     /// Execute script files, one command per line, as one session store.
     Run {
-        /// Script files, run in order against the same store.
+        /// Script files, run in order against the same store; `-` reads standard input.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Print each command as `> cmd` before its output, so the output is a transcript.
+        /// Print the options as `#!` directives, then each command as `> cmd` before its
+        /// output, so the output is a transcript.
         #[arg(long)]
         echo: bool,
         /// Stop at the first command that fails.

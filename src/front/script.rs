@@ -9,6 +9,7 @@ use crate::Error;
 use crate::shell::Shell;
 use crate::shell::args::MAX_LINE;
 use crate::shell::options::Format;
+use crate::transcript::header;
 
 /// How a script is run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,7 +33,9 @@ pub enum Ending {
     Unreadable,
 }
 
-/// Runs the scripts in order on one shell. Errors go to `err` as `FILE:LINE: error: ...`.
+/// Runs the scripts in order on one shell; `-` is standard input. Errors go to `err` as
+/// `FILE:LINE: error: ...`. With `--echo`, the output starts with the directives that pin
+/// the options, so that it replays as a transcript.
 pub fn run_files(
     shell: &mut Shell,
     printer: Printer,
@@ -41,15 +44,30 @@ pub fn run_files(
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> Ending {
+    if flags.echo {
+        let note = "Written by `sessim run --echo`. Replay: sessim replay FILE";
+        if let Err(e) = out.write_all(header(note, shell.options()).as_bytes()) {
+            return write_failure(e, "<stdout>", err);
+        }
+    }
     let mut failed = 0;
     for path in files {
         let path = path.as_ref();
-        let name = path.display().to_string();
-        let reader = match open(path) {
-            Ok(file) => BufReader::with_capacity(1 << 16, file),
-            Err(e) => {
-                let _ = writeln!(err, "{name}: error: {e}");
-                return Ending::Unreadable;
+        let stdin = path == Path::new("-");
+        let name = if stdin {
+            "<stdin>".to_owned()
+        } else {
+            path.display().to_string()
+        };
+        let reader: Box<dyn BufRead> = if stdin {
+            Box::new(io::stdin().lock())
+        } else {
+            match open(path) {
+                Ok(file) => Box::new(BufReader::with_capacity(1 << 16, file)),
+                Err(e) => {
+                    let _ = writeln!(err, "{name}: error: {e}");
+                    return Ending::Unreadable;
+                }
             }
         };
         match run(shell, printer, &name, reader, flags, out, err) {
@@ -107,8 +125,13 @@ pub fn run(
         text.clear();
         let is_command = !line.trim().is_empty();
         if flags.echo && is_command {
-            if line.trim_start().starts_with('#') {
-                text.push_str(line.trim_start());
+            let comment = line.trim_start();
+            if comment.starts_with("#!") {
+                // In a script a directive is a comment; in the transcript it must stay one.
+                text.push_str("# ");
+                text.push_str(comment);
+            } else if comment.starts_with('#') {
+                text.push_str(comment);
             } else {
                 text.push_str("> ");
                 text.push_str(line);

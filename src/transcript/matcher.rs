@@ -52,6 +52,16 @@ const DROP_EXPECTED: usize = 30;
 /// What an unmatched actual line costs in [`align`].
 const ADD_ACTUAL: usize = 20;
 
+/// What it costs to pair an expected line with an actual line it matches: nothing for a
+/// literal line, a little for a wildcard line, so that a literal line that still appears
+/// keeps its line when a wildcard could take it too.
+fn match_cost(expected: &Pattern) -> usize {
+    match expected {
+        Pattern::Literal(_) => 0,
+        _ => 1,
+    }
+}
+
 /// What it costs to pair an expected line with an actual line it does not match: less than
 /// dropping the expected line, so that a line that changed in its place shows as changed
 /// there (rather than dropped while a `...` beside it swallows its replacement), and less
@@ -95,7 +105,7 @@ pub fn align(expected: &[Pattern], actual: &[&str]) -> Vec<Pair> {
                 cost[i + 1][j].min(cost[i][j + 1])
             } else {
                 let step = if fits(i, j) {
-                    0
+                    match_cost(&expected[i])
                 } else {
                     change_cost(expected[i].text(), actual[j])
                 };
@@ -119,7 +129,8 @@ pub fn align(expected: &[Pattern], actual: &[&str]) -> Vec<Pair> {
             }
             pairs.push(Pair::Ellipsis(i, start..j));
             i += 1;
-        } else if j < m && fits(i, j) && cost[i][j] == cost[i + 1][j + 1] {
+        } else if j < m && fits(i, j) && cost[i][j] == cost[i + 1][j + 1] + match_cost(&expected[i])
+        {
             pairs.push(Pair::Both(i, j));
             (i, j) = (i + 1, j + 1);
         } else if j < m
@@ -176,11 +187,15 @@ pub fn blessed(expected: &[Pattern], actual: &[&str], captures: &Captures) -> Ve
             match pair {
                 Pair::Both(i, j) => {
                     let p = &expected[*i];
-                    out.push(if keep_captures || p.captures().is_empty() {
-                        p.clone()
-                    } else {
-                        literal(*j)
-                    });
+                    let keep = match p {
+                        // A wildcard line keeps its place, unless what it matched is a literal
+                        // line of the block that must stay asserted.
+                        Pattern::Wild(_) => {
+                            !kept.contains(actual[*j]) && (keep_captures || p.captures().is_empty())
+                        }
+                        _ => true,
+                    };
+                    out.push(if keep { p.clone() } else { literal(*j) });
                 }
                 Pair::Ellipsis(_, range) => {
                     // A literal line that still appears stays asserted, between two `...`.
