@@ -22,7 +22,7 @@ use serde::Serialize;
 pub use config::Config;
 pub use event::{Activity, Event, EventKind, Reason};
 pub use log::EventLog;
-pub use run::{GcRun, Reaped, RunReport};
+pub use run::{GcRun, QuietRuns, Reaped, RunReport};
 pub use sessions::check_id;
 pub use stats::Stats;
 
@@ -58,6 +58,8 @@ pub struct Manager<S = MemoryStore> {
     stats: Stats,
     log: EventLog,
     runs: Vec<GcRun>,
+    /// The strategy's runs in this operation that had nothing to reap.
+    quiet: Option<QuietRuns>,
     ops: u64,
     /// Sessions the store evicted in the current operation (a buffer kept for reuse).
     evicted: Vec<Gone>,
@@ -86,6 +88,7 @@ impl<S: Store> Manager<S> {
             ids,
             stats: Stats::default(),
             runs: Vec::new(),
+            quiet: None,
             ops: 0,
             evicted: Vec::new(),
         };
@@ -140,6 +143,11 @@ impl<S: Store> Manager<S> {
     /// manual run.
     pub fn runs(&self) -> &[GcRun] {
         &self.runs
+    }
+
+    /// The strategy's runs in the last operation that had nothing to reap, if any.
+    pub fn quiet_runs(&self) -> Option<QuietRuns> {
+        self.quiet
     }
 
     /// `run`, a run of the last operation, with the first `rows` sessions it reaped (none if
@@ -232,6 +240,7 @@ impl<S: Store> Manager<S> {
             store: &mut self.store,
             stats: &mut self.stats,
             runs: &mut self.runs,
+            quiet: &mut self.quiet,
         };
         (self.gc.as_mut(), sweeping)
     }
@@ -263,6 +272,7 @@ impl<S: Store> Manager<S> {
         self.store.release()?;
         self.log.start();
         self.runs.clear();
+        self.quiet = None;
         self.fire_due(now)
     }
 

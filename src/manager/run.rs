@@ -41,6 +41,29 @@ pub struct RunReport {
     pub reaped: Vec<Reaped>,
 }
 
+/// The strategy's runs that had nothing to reap, in one operation: how many, and when the
+/// first and the last were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct QuietRuns {
+    /// How many.
+    pub count: u64,
+    /// When the first ran.
+    pub first: Time,
+    /// When the last ran.
+    pub last: Time,
+}
+
+impl QuietRuns {
+    /// These runs and `count` more, from `first` to `last`, which come after them.
+    fn and(self, count: u64, last: Time) -> QuietRuns {
+        QuietRuns {
+            count: self.count.saturating_add(count),
+            last,
+            ..self
+        }
+    }
+}
+
 /// A session a GC run removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reaped {
@@ -57,6 +80,7 @@ pub(super) struct Sweeping<'a, S> {
     pub rules: Rules,
     pub stats: &'a mut Stats,
     pub runs: &'a mut Vec<GcRun>,
+    pub quiet: &'a mut Option<QuietRuns>,
 }
 
 impl<S: Store> Sweeping<'_, S> {
@@ -90,10 +114,18 @@ impl<S: Store> Sweeper for Sweeping<'_, S> {
         self.run(at, true).map(|run| run.report)
     }
 
-    fn skip_quiet(&mut self, runs: u64, _first: Time, _last: Time) -> Result<()> {
+    fn skip_quiet(&mut self, runs: u64, first: Time, last: Time) -> Result<()> {
         // Each would have looked at the back session, if there is one, and stopped.
         let scanned = if self.store.stored()? == 0 { 0 } else { runs };
         self.stats.gc_run(runs, scanned);
+        *self.quiet = Some(match *self.quiet {
+            Some(earlier) => earlier.and(runs, last),
+            None => QuietRuns {
+                count: runs,
+                first,
+                last,
+            },
+        });
         Ok(())
     }
 }

@@ -7,7 +7,7 @@ use comfy_table::Color;
 
 use super::{Context, Style, picture, table};
 use crate::basics::time::{SignedSpan, Span};
-use crate::manager::{Event, EventKind, ReadOutcome, Reason, RunReport};
+use crate::manager::{Event, EventKind, QuietRuns, ReadOutcome, Reason, RunReport};
 use crate::rules::Defect;
 use crate::shell::reply::{
     ConfigView, Listing, LogView, Outcome, Reply, SessionDetail, SessionRow, StatsView, Summary,
@@ -26,6 +26,22 @@ pub fn text(outcome: &Outcome, cx: &Context, style: Style, out: &mut String) {
         event_line(event, cx, out);
     }
     reply(&outcome.reply, cx, style, out);
+    if let Some(quiet) = outcome.quiet_runs {
+        quiet_line(quiet, out);
+    }
+}
+
+/// The one line that tells of the timer runs that had nothing to reap, however many.
+fn quiet_line(q: QuietRuns, out: &mut String) {
+    let _ = if q.count == 1 {
+        writeln!(out, "auto-gc at {}: nothing to reap", q.first)
+    } else {
+        writeln!(
+            out,
+            "auto-gc ran {} times, {} to {}: nothing to reap",
+            q.count, q.first, q.last
+        )
+    };
 }
 
 /// The one line an error prints: `error: ...`, red at a colour terminal.

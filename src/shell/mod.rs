@@ -128,21 +128,19 @@ impl Shell {
             self.catch_up()?;
         }
         let reply = (command.run)(self, &mut args)?;
-        let (runs, events) = if self.manager.operations() == ops {
-            (Vec::new(), Vec::new())
-        } else {
-            let m = &self.manager;
-            let auto = m.runs().iter().filter(|r| r.auto);
-            let runs = auto
-                .map(|r| m.report(r, usize::MAX))
-                .collect::<Result<_>>()?;
-            (runs, m.events()?)
-        };
+        // What the manager's operations caused; a shell command (`reset`) caused nothing
+        // there, even when it starts a new manager.
+        let fresh = self.manager.operations() != ops && command.kind != Kind::Shell;
+        let m = &self.manager;
+        let auto = m.runs().iter().filter(|r| r.auto && fresh);
         Ok(Some(Outcome {
             command: command.name,
             reply,
-            runs,
-            events,
+            runs: auto
+                .map(|r| m.report(r, usize::MAX))
+                .collect::<Result<_>>()?,
+            quiet_runs: m.quiet_runs().filter(|_| fresh),
+            events: if fresh { m.events()? } else { Vec::new() },
         }))
     }
 

@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 
 use super::setting::{Setting, on_off};
 use crate::basics::time::{Span, Time};
-use crate::manager::{Event, ReadOutcome, RunReport, Stats};
+use crate::manager::{Event, QuietRuns, ReadOutcome, RunReport, Stats};
 use crate::rules::Defects;
 
 /// Serializes a duration in sessim's span format, as `1h30m`.
@@ -207,6 +207,9 @@ pub struct Outcome {
     pub reply: Reply,
     /// Timer runs that reaped, fired by this command.
     pub runs: Vec<RunReport>,
+    /// Timer runs fired by this command that had nothing to reap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quiet_runs: Option<QuietRuns>,
     /// Every event this command caused, in order.
     pub events: Vec<Event>,
 }
