@@ -213,6 +213,8 @@ const ARITY: &[Arity] = &[
     ("log", None, Some("log a b"), Some("log ''")),
     // Any number of options: `reset_refuses_bad_options_and_keeps_the_simulation` below.
     ("reset", None, None, None),
+    ("source", Some("source"), Some("source a b"), None),
+    ("clear", None, Some("clear now"), None),
     ("help", None, Some("help set get"), None),
     ("quit", None, Some("quit now"), None),
     ("exit", None, Some("exit now"), None),

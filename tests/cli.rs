@@ -111,6 +111,37 @@ fn defects_are_chosen_alone_or_all_and_provider_book_is_the_old_spelling_of_all(
 }
 
 #[test]
+fn source_runs_a_script_here_and_names_its_failures() {
+    let dir = scratch("source");
+    let inner = write(&dir, "inner.sessim", "incr a n\nquit\nincr a n\n");
+    let outer = write(
+        &dir,
+        "outer.sessim",
+        format!("new a\n# a comment\nget nobody k\nsource {inner}\n"),
+    );
+    let looped = dir.join("loop.sessim").display().to_string();
+    std::fs::write(&looped, format!("source {looped}\n")).unwrap();
+    let out = sessim(&[], format!("source {outer}\nget a n\nsource {looped}\n"));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "a\n{outer}:3: error: no session `nobody` (see `list` for the live ones)\n1\n1\n\
+             {looped}:1: error: `source` nests more than 8 files deep; does a file source itself?\n\
+             {}",
+            format!("{looped}:1: error: 1 line of `{looped}` failed\n").repeat(7)
+        ),
+        "the file's output, its errors located, `quit` ending the file only"
+    );
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "<stdin>:1: error: 1 line of `{outer}` failed\n<stdin>:3: error: 1 line of `{looped}` failed\n"
+        )
+    );
+}
+
+#[test]
 fn unreadable_scripts_exit_2() {
     let dir = scratch("unreadable");
     let missing = dir.join("missing.sessim").display().to_string();

@@ -118,3 +118,19 @@ fn an_unwritable_history_file_warns_once_and_the_repl_works() {
     assert!(!rest.contains("warning"), "warned twice: {rest:?}");
     exits_zero(&s);
 }
+
+#[test]
+fn three_lines_pasted_at_once_all_run_in_order() {
+    let hist = histfile("paste");
+    let mut s = start(&hist);
+    // What a terminal sends for a bracketed paste of three lines, then Enter.
+    s.send("\x1b[200~new ann\nnew ben\nlru\x1b[201~").unwrap();
+    s.send("\r").unwrap();
+    s.expect("\nann\r").unwrap();
+    s.expect("\nben\r").unwrap();
+    s.expect("front → ben (idle 0s) → ann (idle 0s) → back")
+        .unwrap();
+    s.expect(PROMPT).unwrap();
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    exits_zero(&s);
+}

@@ -218,6 +218,8 @@ fn the_suite_covers_every_command_each_defect_json_and_markdown() {
         "stats",
         "log",
         "reset",
+        "source",
+        "clear",
         "help",
         "quit",
         "exit",

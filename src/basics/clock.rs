@@ -20,8 +20,9 @@ impl Clock {
         match self {
             Clock::Virtual(t) => *t,
             Clock::System => {
-                let now = chrono::Utc::now();
-                Time::from_unix_nanos(now.timestamp_nanos_opt().unwrap_or(i64::MAX))
+                // To the millisecond: finer digits of a real clock are noise to a reader.
+                let millis = chrono::Utc::now().timestamp_millis();
+                Time::from_unix_nanos(millis.saturating_mul(1_000_000))
             }
         }
     }
@@ -66,6 +67,11 @@ mod tests {
             Err(Error::ClockOverflow { .. })
         ));
         assert_eq!(c.now(), DEFAULT_START);
+    }
+
+    #[test]
+    fn the_system_clock_reads_whole_milliseconds() {
+        assert_eq!(Clock::System.now().unix_nanos() % 1_000_000, 0);
     }
 
     #[test]

@@ -121,8 +121,8 @@ pub fn run(shell: Shell, printer: Printer, mut recorder: Option<Recorder>) -> u8
     banner(&shell.borrow());
     loop {
         let prompt = format!("{}> ", shell.borrow().now());
-        let line = match editor.readline(&prompt) {
-            Ok(line) => line,
+        let input = match editor.readline(&prompt) {
+            Ok(input) => input,
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
             Err(e) if closed_pipe(&e) => break,
@@ -131,30 +131,16 @@ pub fn run(shell: Shell, printer: Printer, mut recorder: Option<Recorder>) -> u8
                 break;
             }
         };
-        if !line.trim().is_empty() {
-            let _ = editor.add_history_entry(line.as_str());
-        }
-        let ran = printer.step(&mut shell.borrow_mut(), &line);
-        if let Some(r) = recorder.as_mut() {
-            r.observe(&line, ran.as_ref());
-            if let Err(e) = r.flush() {
-                eprintln!("warning: cannot write the transcript: {e}");
+        // Several lines pasted at once arrive together: each runs, in order.
+        let lines = input.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+        let mut go_on = true;
+        for line in lines {
+            go_on = run_line(line, &mut editor, &shell, printer, recorder.as_mut());
+            if !go_on {
+                break;
             }
         }
-        let Some(ran) = ran else { continue };
-        // A closed pipe (`sessim | head -1` at a terminal) ends the session quietly.
-        let mut stdout = io::stdout();
-        if let Err(e) = stdout
-            .write_all(ran.output.as_bytes())
-            .and_then(|()| stdout.flush())
-            && e.kind() == io::ErrorKind::BrokenPipe
-        {
-            break;
-        }
-        if let Some((_, shown)) = &ran.error {
-            let _ = io::stderr().write_all(shown.as_bytes());
-        }
-        if ran.quit {
+        if !go_on {
             break;
         }
     }
@@ -167,6 +153,45 @@ pub fn run(shell: Shell, printer: Printer, mut recorder: Option<Recorder>) -> u8
         return r.finish();
     }
     0
+}
+
+/// Runs one line at the prompt: history, the shared step, the transcript being recorded,
+/// and the screen. Tells whether the prompt goes on (not after `quit`, or when stdout is a
+/// closed pipe).
+fn run_line(
+    line: &str,
+    editor: &mut Editor<ReplHelper, DefaultHistory>,
+    shell: &Rc<RefCell<Shell>>,
+    printer: Printer,
+    recorder: Option<&mut Recorder>,
+) -> bool {
+    if !line.trim().is_empty() {
+        let _ = editor.add_history_entry(line);
+    }
+    let ran = printer.step(&mut shell.borrow_mut(), line);
+    if let Some(r) = recorder {
+        r.observe(line, ran.as_ref());
+        if let Err(e) = r.flush() {
+            eprintln!("warning: cannot write the transcript: {e}");
+        }
+    }
+    let Some(ran) = ran else { return true };
+    // A closed pipe (`sessim | head -1` at a terminal) ends the session quietly.
+    let mut stdout = io::stdout();
+    if let Err(e) = stdout
+        .write_all(ran.output.as_bytes())
+        .and_then(|()| stdout.flush())
+        && e.kind() == io::ErrorKind::BrokenPipe
+    {
+        return false;
+    }
+    if let Some((_, shown)) = &ran.error {
+        let _ = io::stderr().write_all(shown.as_bytes());
+    }
+    if ran.clear {
+        let _ = editor.clear_screen();
+    }
+    !ran.quit
 }
 
 fn open_history(

@@ -147,6 +147,7 @@ pub fn run(
                 output: String::new(),
                 error: Some((e, shown)),
                 quit: false,
+                clear: false,
             })
         } else {
             printer.step(shell, line)

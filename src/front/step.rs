@@ -26,7 +26,12 @@ pub struct Ran {
     pub error: Option<(Error, String)>,
     /// Whether it was `quit` or `exit`.
     pub quit: bool,
+    /// Whether it was `clear`: the prompt clears the screen.
+    pub clear: bool,
 }
+
+/// How deep `source` may nest: a file that sources itself stops there.
+const MAX_SOURCE_DEPTH: usize = 8;
 
 impl Ran {
     /// Everything the line printed, output then error: what a transcript expects of it.
@@ -67,27 +72,83 @@ impl Printer {
     /// Executes `line` on `shell` and renders what it did; `None` for a blank line or a
     /// comment, which do nothing.
     pub fn step(&self, shell: &mut Shell, line: &str) -> Option<Ran> {
+        self.step_in(shell, line, 0)
+    }
+
+    /// [`Printer::step`], `depth` files deep in `source`.
+    fn step_in(&self, shell: &mut Shell, line: &str, depth: usize) -> Option<Ran> {
         // Most replies are one short line.
         let mut output = String::with_capacity(64);
         match shell.execute(line) {
             Ok(None) => None,
             Ok(Some(outcome)) => {
+                if let Reply::Source { path, text } = &outcome.reply {
+                    return Some(self.source(shell, path, text, depth));
+                }
                 self.render(&outcome, shell, &mut output);
                 Some(Ran {
                     output,
                     error: None,
                     quit: outcome.reply == Reply::Quit,
+                    clear: outcome.reply == Reply::Clear,
                 })
             }
-            Err(e) => {
-                let shown = self.error(shell, line, &e);
-                Some(Ran {
-                    output,
-                    error: Some((e, shown)),
-                    quit: false,
-                })
+            Err(e) => Some(self.failed(shell, line, e, output)),
+        }
+    }
+
+    /// What a line that failed with `e` did, after printing `output`.
+    fn failed(&self, shell: &Shell, line: &str, e: Error, output: String) -> Ran {
+        let shown = self.error(shell, line, &e);
+        Ran {
+            output,
+            error: Some((e, shown)),
+            quit: false,
+            clear: false,
+        }
+    }
+
+    /// `source`: each line of `text` run here, what it prints, and `FILE:LINE: error: ...`
+    /// for a line that fails; it fails itself if one did.
+    fn source(&self, shell: &mut Shell, path: &str, text: &str, depth: usize) -> Ran {
+        let line = format!("source {path}");
+        if depth >= MAX_SOURCE_DEPTH {
+            let why = format!(
+                "`source` nests more than {MAX_SOURCE_DEPTH} files deep; does a file source itself?"
+            );
+            return self.failed(shell, &line, Error::Invalid(why), String::new());
+        }
+        let (mut output, mut failed) = (String::new(), 0);
+        for (number, command) in text.lines().enumerate() {
+            let command = command.strip_suffix('\r').unwrap_or(command);
+            let Some(ran) = self.step_in(shell, command, depth + 1) else {
+                continue;
+            };
+            output.push_str(&ran.output);
+            if let Some((e, shown)) = &ran.error {
+                failed += 1;
+                match self.format {
+                    Format::Text => {
+                        output.push_str(&format!("{path}:{}: error: {e}\n", number + 1))
+                    }
+                    Format::Json => output.push_str(shown),
+                }
+            }
+            if ran.quit {
+                break;
             }
         }
+        if failed == 0 {
+            return Ran {
+                output,
+                error: None,
+                quit: false,
+                clear: false,
+            };
+        }
+        let noun = if failed == 1 { "line" } else { "lines" };
+        let why = format!("{failed} {noun} of `{path}` failed");
+        self.failed(shell, &line, Error::Invalid(why), output)
     }
 
     /// Appends the text or JSON of an outcome to `out`.

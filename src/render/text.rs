@@ -140,7 +140,13 @@ fn reply(reply: &Reply, cx: &Context, style: Style, out: &mut String) {
             config(view, style, out);
             Ok(())
         }
-        Reply::Setting { name, value } => writeln!(out, "{name} = {value}"),
+        Reply::Setting { name, value, note } => {
+            let _ = writeln!(out, "{name} = {value}");
+            match note {
+                Some(note) => writeln!(out, "note: {note}"),
+                None => Ok(()),
+            }
+        }
         Reply::Stats(view) => {
             stats(view, style, out);
             Ok(())
@@ -151,7 +157,7 @@ fn reply(reply: &Reply, cx: &Context, style: Style, out: &mut String) {
         }
         Reply::Help { text } | Reply::Text { text } => writeln!(out, "{text}"),
         Reply::Reset(summary) => writeln!(out, "fresh simulation: {}", summary_line(summary)),
-        Reply::Quit => Ok(()),
+        Reply::Source { .. } | Reply::Clear | Reply::Quit => Ok(()),
     };
 }
 

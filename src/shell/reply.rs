@@ -173,6 +173,9 @@ pub enum Reply {
     Setting {
         name: &'static str,
         value: String,
+        /// What the new value means that the user may not expect.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     Stats(StatsView),
     Log(LogView),
@@ -184,6 +187,13 @@ pub enum Reply {
         text: String,
     },
     Reset(Summary),
+    /// A script to run here, line by line (the front end's step runs it).
+    Source {
+        path: String,
+        #[serde(skip)]
+        text: String,
+    },
+    Clear,
     Quit,
 }
 

@@ -1,8 +1,10 @@
 //! `config`: the manager's settings, shown and changed at run time.
 
 use super::{Command, Complete, Kind};
-use crate::basics::time::{Time, parse_duration};
-use crate::rules::Defects;
+use std::time::Duration;
+
+use crate::basics::time::{Span, Time, parse_duration};
+use crate::rules::{Defect, Defects};
 use crate::shell::Shell;
 use crate::shell::args::Args;
 use crate::shell::reply::{ConfigView, Reply};
@@ -35,6 +37,7 @@ fn config(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
         sh.catch_up()?;
         return Ok(Reply::Config(view(sh)));
     };
+    let changed = value.is_some();
     match value {
         Some(value) => apply(sh, setting, &value)?,
         None => sh.catch_up()?,
@@ -42,6 +45,22 @@ fn config(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
     Ok(Reply::Setting {
         name: setting.name(),
         value: view(sh).value(setting),
+        note: changed.then(|| whole_seconds(sh, setting)).flatten(),
+    })
+}
+
+/// With B8 the book compares whole seconds: said once, when a change makes a fraction of a
+/// second in max-lifetime count for nothing.
+fn whole_seconds(sh: &Shell, setting: Setting) -> Option<String> {
+    let rules = sh.manager.rules();
+    let lifetime = rules.max_lifetime;
+    let relevant = matches!(setting, Setting::MaxLifetime | Setting::Defects);
+    (relevant && rules.defects.has(Defect::B8) && lifetime.subsec_nanos() != 0).then(|| {
+        format!(
+            "with B8, expiry compares whole seconds, so max-lifetime {} counts as {}",
+            Span(lifetime),
+            Span(Duration::from_secs(lifetime.as_secs()))
+        )
     })
 }
 

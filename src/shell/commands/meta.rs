@@ -36,6 +36,70 @@ fn reset(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
     Ok(Reply::Reset(sh.summary()))
 }
 
+/// `source FILE`
+pub const SOURCE: Command = Command {
+    name: "source",
+    args: "FILE",
+    summary: "run the commands of a script file here",
+    detail: "Runs FILE's lines one by one, as `sessim run` would, on this simulation, and \
+             prints what each prints; an error names FILE:LINE and the next line runs. A \
+             `quit` in FILE ends FILE only. Files may source files, 8 deep.",
+    example: "source setup.sessim",
+    mirrors: "",
+    completes: &[Complete::Free],
+    kind: Kind::Shell,
+    run: source,
+};
+
+/// The longest script `source` reads, in bytes.
+const MAX_SOURCE: u64 = 16 << 20;
+
+fn source(_: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    use std::io::Read as _;
+    let path = a.word()?;
+    let failed = |why: String| crate::Error::Invalid(format!("cannot source `{path}`: {why}"));
+    let unreadable = |e: std::io::Error| {
+        failed(match e.kind() {
+            std::io::ErrorKind::NotFound => "there is no such file".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => e.to_string(),
+        })
+    };
+    if std::path::Path::new(&path).is_dir() {
+        return Err(failed("it is a folder; give a script file".into()));
+    }
+    let file = std::fs::File::open(&path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SOURCE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_SOURCE {
+        return Err(failed(format!(
+            "it is larger than {} MiB",
+            MAX_SOURCE >> 20
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| failed("it is not UTF-8 text".into()))?;
+    Ok(Reply::Source { path, text })
+}
+
+/// `clear`
+pub const CLEAR: Command = Command {
+    name: "clear",
+    args: "",
+    summary: "clear the screen",
+    detail: "Clears the terminal. In a script or a transcript it does nothing.",
+    example: "clear",
+    mirrors: "",
+    completes: &[],
+    kind: Kind::Shell,
+    run: clear,
+};
+
+fn clear(_: &mut Shell, _: &mut Args<'_>) -> Result<Reply> {
+    Ok(Reply::Clear)
+}
+
 /// `help [COMMAND | book | ids]`
 pub const HELP: Command = Command {
     name: "help",

@@ -102,6 +102,8 @@ pub const COMMANDS: &[Command] = &[
     looks::STATS,
     looks::LOG,
     meta::RESET,
+    meta::SOURCE,
+    meta::CLEAR,
     meta::HELP,
     meta::QUIT,
     meta::EXIT,
