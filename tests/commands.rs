@@ -95,3 +95,17 @@ fn a_command_added_to_the_table_is_known_everywhere() {
     let error = json.step(&mut shell, "ping a b").unwrap().text();
     assert!(error.contains(r#""command":"ping""#), "{error}");
 }
+
+#[test]
+fn every_help_topic_fits_80_columns() {
+    let mut shell = Shell::new(Options::default()).unwrap();
+    let mut topics = vec!["help".to_owned(), "help book".into(), "help ids".into()];
+    topics.extend(shell.commands().iter().map(|c| format!("help {}", c.name)));
+    for topic in topics {
+        let text = run(&mut shell, &topic);
+        for line in text.lines() {
+            let width = unicode_width::UnicodeWidthStr::width(line);
+            assert!(width <= 80, "`{topic}`: {width} columns: {line}");
+        }
+    }
+}

@@ -115,3 +115,84 @@ fn the_gc_table_shows_20_rows_unless_asked() {
         }
     }
 }
+
+/// Renders `lines` at a terminal `width` columns wide (colour off), on a seeded shell whose
+/// generated ids are 44 characters long.
+fn at_width(width: u16, lines: &[&str]) -> String {
+    let options = Options {
+        seed: Some(7),
+        ..Options::default()
+    };
+    let mut shell = Shell::new(options).expect("seeded options are valid");
+    let printer = Printer {
+        format: sessim::shell::options::Format::Text,
+        style: sessim::render::Style {
+            color: false,
+            width,
+            terminal: true,
+        },
+    };
+    let mut out = String::new();
+    for line in lines {
+        let ran = printer.step(&mut shell, line).expect("a command");
+        assert_eq!(ran.error, None, "`{line}` failed");
+        out.push_str(&ran.output);
+    }
+    out
+}
+
+const WIDE: &[&str] = &[
+    "new",
+    "new",
+    "new alice",
+    "set alice motto \"a long value that has to wrap at a narrow terminal, whatever its width\"",
+    "advance-clock 61m",
+    "new bob",
+    "list",
+    "lru",
+    "timeline",
+    "log",
+    "config",
+    "stats",
+    "show alice",
+    "gc",
+];
+
+#[test]
+fn tables_and_pictures_fit_a_terminal_down_to_60_columns() {
+    for width in [60, 72, 80, 100, 132] {
+        let out = at_width(width, WIDE);
+        for line in out.lines() {
+            let drawn = line
+                .chars()
+                .any(|c| ('\u{2500}'..='\u{259f}').contains(&c) || c == '→');
+            if drawn {
+                let w = unicode_width::UnicodeWidthStr::width(line);
+                assert!(w <= usize::from(width), "{w} > {width}: {line}\n{out}");
+            }
+        }
+        // Tables keep the columns that matter at any width.
+        assert!(out.contains("┆ state"), "{width}: {out}");
+        assert!(out.contains("│ setting"), "{width}: {out}");
+    }
+    // At 60 columns the least wanted columns go; at 132 all are there.
+    let narrow = at_width(60, WIDE);
+    assert!(!narrow.contains("┆ meaning"), "{narrow}");
+    assert!(!narrow.contains("┆ expires"), "{narrow}");
+    let wide = at_width(132, WIDE);
+    assert!(wide.contains("┆ meaning"), "{wide}");
+    assert!(wide.contains("┆ expires"), "{wide}");
+}
+
+#[test]
+fn long_ids_are_shortened_in_the_middle_in_tables_and_pictures_only() {
+    let out = at_width(100, &["new", "list", "lru", "timeline"]);
+    let id = out.lines().next().expect("the id `new` printed");
+    assert_eq!(id.chars().count(), 44, "{out}");
+    let short = format!("{}…{}", &id[..6], &id[39..]);
+    assert_eq!(out.matches(&short).count(), 3, "{out}");
+    assert_eq!(out.matches(id).count(), 1, "{out}");
+    // `show` gives it whole (the same seed makes the same id).
+    let shown = at_width(100, &["new", &format!("show {id}")]);
+    assert!(shown.contains(&format!("session      {id}\n")), "{shown}");
+}

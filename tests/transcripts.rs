@@ -169,6 +169,35 @@ fn every_transcript_and_the_readme_replay_green() {
 }
 
 #[test]
+fn every_table_and_picture_in_the_transcripts_fits_100_columns() {
+    let mut files = transcript_files(&repo().join("transcripts"));
+    files.push(repo().join("README.md"));
+    let mut drawn = 0;
+    for file in files {
+        for (n, line) in read(&file).lines().enumerate() {
+            // Box drawing, block elements (the timeline's bars) and the LRU chain's arrows.
+            if line
+                .chars()
+                .any(|c| ('\u{2500}'..='\u{259f}').contains(&c) || c == '→')
+            {
+                drawn += 1;
+                let width = unicode_width::UnicodeWidthStr::width(line);
+                assert!(
+                    width <= 100,
+                    "{}:{}: {width} columns: {line}",
+                    file.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+    assert!(
+        drawn > 500,
+        "only {drawn} table lines: is the test looking?"
+    );
+}
+
+#[test]
 fn the_suite_covers_every_command_each_defect_json_and_markdown() {
     let mut commands = BTreeSet::new();
     let mut defects = BTreeSet::new();

@@ -50,6 +50,30 @@ fn bless_updates_a_changed_line_instead_of_deleting_it() {
 }
 
 #[test]
+fn a_capture_that_does_not_repeat_shows_in_the_diff() {
+    let dir = scratch("capture-diff");
+    let file = write(
+        &dir,
+        "c.sessim",
+        "#! capacity = 2\n> new\n[..ID..]\n> new\n[..OTHER..]\n> new third\n\
+         evicted [..OTHER..]: at the back of the list (idle 0s), to stay within capacity 2\n\
+         third\n",
+    );
+    let (code, out, _) = replay(&[&file]);
+    assert_eq!(code, 1, "ID is at the back, not OTHER: {out}");
+    let minus = out.lines().find(|l| l.starts_with("-evicted "));
+    let plus = out.lines().find(|l| l.starts_with("+evicted "));
+    let (Some(minus), Some(plus)) = (minus, plus) else {
+        panic!("the evicted line shows as - and +, not as context: {out}");
+    };
+    assert_ne!(minus, plus.replacen('+', "-", 1), "{out}");
+    assert!(
+        !minus.contains("[..OTHER..]"),
+        "OTHER shows as its text: {out}"
+    );
+}
+
+#[test]
 fn bless_keeps_a_row_between_two_ellipses_asserted() {
     let dir = scratch("bless-row");
     let file = write(

@@ -3,6 +3,7 @@
 mod json;
 mod picture;
 mod table;
+mod tables;
 mod text;
 
 pub use json::{json, json_error};
@@ -11,6 +12,22 @@ pub use text::{error_line, summary_line, text};
 /// The width of tables and pictures when output is not a terminal: fixed, so that scripts
 /// and transcripts print the same everywhere.
 pub const FIXED_WIDTH: u16 = 100;
+
+/// The longest id a table or picture shows whole.
+const SHORT_ID_MAX: usize = 20;
+
+/// `id` as tables and pictures show it: whole when short, else its first 6 and last 5
+/// characters around `…` (`m8IDb3…RCL8=`), so that a column stays narrow and one line tall.
+/// `show`, the reply lines and JSON always give ids whole.
+pub fn short_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let chars = id.chars().count();
+    if chars <= SHORT_ID_MAX {
+        return id.into();
+    }
+    let head: String = id.chars().take(6).collect();
+    let tail: String = id.chars().skip(chars - 5).collect();
+    format!("{head}…{tail}").into()
+}
 
 /// What the text of some replies needs to know about the simulation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -32,7 +32,8 @@ pub fn text(commands: &[Command], topic: Option<&str>) -> Result<String> {
 /// Help topics that are not commands.
 pub const TOPICS: &[&str] = &["book", "ids"];
 
-/// `help`: every command with its one-line meaning.
+/// `help`: every command with its one-line meaning, in at most 80 columns
+/// (a test holds every command's summary to that).
 pub fn overview(commands: &[Command]) -> String {
     let width = commands
         .iter()
@@ -40,14 +41,14 @@ pub fn overview(commands: &[Command]) -> String {
         .max()
         .unwrap_or(0);
     let mut out = String::from(
-        "Commands (`help COMMAND` for more; `help book`: the book's defects; `help ids`: ids):\n",
+        "Commands (`help COMMAND`: one in full; `help book`: defects; `help ids`: ids):\n",
     );
     for c in commands {
         out.push_str(&format!("  {:<width$}  {}\n", c.synopsis(), c.summary));
     }
     out.push_str(
-        "Durations: 90s, 30m, 1h30m, 500ms, 2d. Quote values with spaces: set a k \"two words\".\n\
-         Lines starting with # are comments.",
+        "Durations: 90s, 30m, 1h30m, 500ms, 2d. Lines starting with # are comments.\n\
+         Quote a value with spaces: set a k \"two words\".",
     );
     out
 }
@@ -69,47 +70,50 @@ pub fn command_help(c: &Command) -> String {
 
 /// `help book`.
 pub const BOOK: &str = "\
-The book's provider (chapter 6.3) has defects. sessim fixes them all by default and
-reproduces any of them on demand: --defects all (or book) runs the code as written,
---defects B1,B7 some of them; `config defects ...` changes them at the prompt, and
-`#! defects = ...` in a transcript.
+The book's provider (chapter 6.3) has defects. sessim fixes them all by default
+and reproduces any of them on demand: --defects all (or book) runs the code as
+written, --defects B1,B7 some of them; `config defects ...` changes them at the
+prompt, and `#! defects = ...` in a transcript.
 
-  B1  SessionInit uses list.PushBack, so a new, untouched session sits at the back,
-      where SessionGC starts. GC stops at the first live session it meets, so expired
-      sessions in front of a fresh one are left alone.
+  B1  SessionInit uses list.PushBack, so a new, untouched session sits at the
+      back, where SessionGC starts. GC stops at the first live session it meets,
+      so expired sessions in front of a fresh one are left alone.
       Fixed: new sessions go to the front; GC reaps exactly the expired ones.
-  B2  The manager's GC timer is armed with time.Duration(maxlifetime), which counts
-      nanoseconds, not seconds: GC would run every 3.6 microseconds. B2 is not a
-      switch: the timer fires every gc-interval, and `config gc-interval 3600ns`
-      shows what the book's timer does.
-  B5  SessionRead adopts an unknown id: it creates a session with whatever id the
-      client sent. That allows session fixation and lets clients grow memory.
+  B2  The manager's GC timer is armed with time.Duration(maxlifetime), which
+      counts nanoseconds, not seconds: GC would run every 3.6 microseconds. B2
+      is not a switch: the timer fires every gc-interval, and
+      `config gc-interval 3600ns` shows what the book's timer does.
+  B5  SessionRead adopts an unknown id: it creates a session with whatever id
+      the client sent. That allows session fixation and lets clients grow
+      memory.
       Fixed: `read` of an unknown id is an error (strict mode).
-  B7  Nothing checks expiry on access. An expired session that GC has not reached yet
-      is revived by any Get or Set, which moves it to the front with a new access time.
+  B7  Nothing checks expiry on access. An expired session that GC has not
+      reached yet is revived by any Get or Set, which moves it to the front with
+      a new access time.
       Fixed: touching an expired session fails and removes it (lazy expiry).
-  B8  Expiry is timeAccessed.Unix() + maxlifetime < now.Unix(): whole seconds, with a
-      strict <. A session accessed at 0.9s with a 1h lifetime is still live at 3600.5s
-      and expires at 3601s. max-lifetime counts whole seconds.
+  B8  Expiry is timeAccessed.Unix() + maxlifetime < now.Unix(): whole seconds,
+      with a strict <. A session accessed at 0.9s with a 1h lifetime is still
+      live at 3600.5s and expires at 3601s. max-lifetime counts whole seconds.
       Fixed: exact: expired when now - last_access > max-lifetime.
 
-With B5 on, only `read` adopts; set, get, del, incr and touch act on an id you hold and
-refuse unknown ones, as a handle from SessionStart would.";
+With B5 on, only `read` adopts; set, get, del, incr and touch act on an id you
+hold and refuse unknown ones, as a handle from SessionStart would.";
 
 /// `help ids`.
 pub const IDS: &str = "\
-`new` without an id generates one as the book's manager does: 32 random bytes from the
-operating system's CSPRNG, base64 URL encoded (44 characters, ending in =).
+`new` without an id generates one as the book's manager does: 32 random bytes
+from the operating system's CSPRNG, base64 URL encoded (44 characters, ending
+in =).
 
-With --seed N, ids come from a seeded xoshiro256++ generator instead, so a script gives
-the same ids on every run. Seeded ids are predictable: they are for teaching and tests
-only, never for protecting anything.";
+With --seed N, ids come from a seeded xoshiro256++ generator instead, so a
+script gives the same ids on every run. Seeded ids are predictable: they are for
+teaching and tests only, never for protecting anything.";
 
 fn wrap(text: &str) -> String {
     let mut out = String::new();
     let mut line = 0;
     for word in text.split_whitespace() {
-        if line > 0 && line + 1 + word.chars().count() > 88 {
+        if line > 0 && line + 1 + word.chars().count() > 80 {
             out.push('\n');
             line = 0;
         } else if line > 0 {

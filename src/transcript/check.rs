@@ -224,7 +224,7 @@ fn compare(case: &Case, out: &str, captures: &mut Captures) -> Option<Failure> {
     matcher::matches(&blessed, &actual, captures);
     let text =
         |lines: &mut dyn Iterator<Item = &str>| lines.map(|l| format!("{l}\n")).collect::<String>();
-    let resolved = matcher::resolved(&case.expected, &actual);
+    let resolved = matcher::resolved(&case.expected, &actual, &before);
     let expected = text(&mut resolved.iter().map(String::as_str));
     let actual_text = text(&mut actual.iter().copied());
     let diff = TextDiff::from_lines(&expected, &actual_text)

@@ -151,14 +151,22 @@ pub fn align(expected: &[Pattern], actual: &[&str]) -> Vec<Pair> {
 }
 
 /// The expected block with every matched wildcard replaced by what it matched: diffed
-/// against the actual lines, only real differences show, each at its place.
-pub fn resolved(expected: &[Pattern], actual: &[&str]) -> Vec<String> {
+/// against the actual lines, only real differences show, each at its place. A line whose
+/// capture does not repeat shows with the text the capture holds.
+pub fn resolved(expected: &[Pattern], actual: &[&str], captures: &Captures) -> Vec<String> {
+    let mut caps = captures.clone();
     let mut out = Vec::new();
     for pair in align(expected, actual) {
         match pair {
-            Pair::Both(_, j) => out.push(actual[j].to_owned()),
+            Pair::Both(i, j) => match expected[i].match_line(actual[j], &caps) {
+                Some(found) => {
+                    caps = found;
+                    out.push(actual[j].to_owned());
+                }
+                None => out.push(expected[i].shown(&caps)),
+            },
             Pair::Ellipsis(_, range) => out.extend(actual[range].iter().map(|s| (*s).to_owned())),
-            Pair::Changed(i, _) | Pair::Expected(i) => out.push(expected[i].text().to_owned()),
+            Pair::Changed(i, _) | Pair::Expected(i) => out.push(expected[i].shown(&caps)),
             Pair::Actual(_) => {}
         }
     }
@@ -278,7 +286,7 @@ mod tests {
         let expected = pats(&["session alice", "state dead", "..."]);
         let actual = ["session alice", "state live", "expires x"];
         assert_eq!(
-            resolved(&expected, &actual),
+            resolved(&expected, &actual, &Captures::new()),
             ["session alice", "state dead", "expires x"]
         );
         assert_eq!(
@@ -291,7 +299,10 @@ mod tests {
     fn bless_keeps_wildcards_that_match_and_literals_that_still_appear() {
         let expected = pats(&["id [..]", "old", "end"]);
         let actual = ["id 42", "new", "end"];
-        assert_eq!(resolved(&expected, &actual), ["id 42", "old", "end"]);
+        assert_eq!(
+            resolved(&expected, &actual, &Captures::new()),
+            ["id 42", "old", "end"]
+        );
         assert_eq!(
             written(&blessed(&expected, &actual, &Captures::new())),
             ["id [..]", "new", "end"]
@@ -312,6 +323,17 @@ mod tests {
         // Output that looks like a wildcard is written so that it stays literal.
         let block = blessed(&pats(&["a"]), &["..."], &Captures::new());
         assert_eq!(written(&block), ["\\..."]);
+    }
+
+    #[test]
+    fn a_capture_that_does_not_repeat_shows_in_the_diff_with_its_text() {
+        let caps = Captures::from([("ID".to_owned(), "x1".to_owned())]);
+        let expected = pats(&["evicted [..ID..]: at the back", "third"]);
+        let actual = ["evicted x2: at the back", "third"];
+        assert_eq!(
+            resolved(&expected, &actual, &caps),
+            ["evicted x1: at the back", "third"]
+        );
     }
 
     #[test]

@@ -115,6 +115,25 @@ impl Pattern {
         }
     }
 
+    /// The pattern's text as a diff shows it: each capture already made replaced by the
+    /// text it must repeat, so that a capture that does not repeat shows as a difference.
+    pub fn shown(&self, caps: &Captures) -> String {
+        match self {
+            Pattern::Wild(text) => tokens(text)
+                .into_iter()
+                .map(|t| match t {
+                    Token::Text(s) => s.to_owned(),
+                    Token::Any => "[..]".to_owned(),
+                    Token::Capture(name) => caps
+                        .get(name)
+                        .cloned()
+                        .unwrap_or_else(|| format!("[..{name}..]")),
+                })
+                .collect(),
+            _ => self.text().to_owned(),
+        }
+    }
+
     /// The names this pattern captures, in order.
     pub fn captures(&self) -> Vec<&str> {
         match self {

@@ -11,7 +11,7 @@ use crate::shell::{DEFAULT_ROWS, Shell};
 pub const GC: Command = Command {
     name: "gc",
     args: "[--limit N | --all]",
-    summary: "run SessionGC(max-lifetime) now; table of what was reaped",
+    summary: "run SessionGC(max-lifetime) now; what it reaped",
     detail: "Walks the list from the back and removes sessions while the back one is \
              expired, stopping at the first live one, then reports what it scanned and \
              reaped. The table shows the first 20 sessions reaped and says how many more \
@@ -34,7 +34,7 @@ fn gc(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
 pub const ADVANCE_CLOCK: Command = Command {
     name: "advance-clock",
     args: "DURATION",
-    summary: "move the virtual clock, firing due auto-GC runs",
+    summary: "move the clock, firing due auto-GC runs",
     detail: "Moves the clock DURATION later (90s, 30m, 1h30m, 500ms, 2d). Each auto-GC run \
              that falls due fires at its own instant, in order, and every run that reaps \
              something is printed. Refused under --clock system.",

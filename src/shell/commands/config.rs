@@ -15,7 +15,7 @@ use crate::{Error, Result};
 pub const CONFIG: Command = Command {
     name: "config",
     args: "[NAME [VALUE]]",
-    summary: "show the settings, or change one (defects, max-lifetime, ...)",
+    summary: "show the settings, or change one",
     detail: "With no argument, a table of the settings. With NAME, its value. With NAME \
              VALUE, changes it: defects none, all or a list such as B1,B7 (see `help \
              book`); max-lifetime DURATION; gc-interval DURATION, or `auto` to follow \

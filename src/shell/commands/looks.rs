@@ -12,7 +12,7 @@ use crate::shell::{DEFAULT_ROWS, Shell};
 pub const SHOW: Command = Command {
     name: "show",
     args: "SID",
-    summary: "table of a session's keys and values, with its metadata",
+    summary: "a session's keys, values and metadata",
     detail: "Shows the session without touching it: its keys and values, last access, idle \
              time, when it expires, and its state.",
     example: "show alice",
@@ -64,7 +64,7 @@ fn list(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
 pub const LRU: Command = Command {
     name: "lru",
     args: "[--limit N | --all]",
-    summary: "the LRU list drawn as a chain, front to back, with idle times",
+    summary: "the LRU list as a chain, with idle times",
     detail: "Draws the list the provider keeps, from the front (most recently used) to the \
              back, where GC starts looking. Expired sessions are marked.",
     example: "lru",
@@ -82,7 +82,7 @@ fn lru(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
 pub const TIMELINE: Command = Command {
     name: "timeline",
     args: "[--limit N | --all]",
-    summary: "bars of each session's time left before expiry, and the GC horizon",
+    summary: "bars of time left to expiry, and the next GC",
     detail: "One bar per session, in list order, from now to its expiry, on a scale of one \
              max-lifetime. The last line marks when the GC timer fires next.",
     example: "timeline",
@@ -105,7 +105,7 @@ fn timeline(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
 pub const STATS: Command = Command {
     name: "stats",
     args: "",
-    summary: "counts: live, expired, created, removed by reason, gc runs, entries scanned",
+    summary: "counts: sessions, removals by reason, GC runs",
     detail: "A table of the store's counts now and of the totals since start.",
     example: "stats",
     mirrors: "(looks only)",

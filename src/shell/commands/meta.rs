@@ -12,7 +12,7 @@ use crate::shell::reply::Reply;
 pub const RESET: Command = Command {
     name: "reset",
     args: "[OPTION...]",
-    summary: "start a fresh simulation, with other options if given",
+    summary: "start afresh, with other options if given",
     detail: "Throws the sessions, the clock, the counters and the log away and starts \
              again. OPTIONs are the command line's, such as --defects all or --seed 3; they \
              are laid over the options sessim started with, so `reset` alone starts over as \
@@ -104,7 +104,7 @@ fn clear(_: &mut Shell, _: &mut Args<'_>) -> Result<Reply> {
 pub const HELP: Command = Command {
     name: "help",
     args: "[COMMAND | book | ids]",
-    summary: "this list, or one command's synopsis, meaning and example",
+    summary: "this list, or one command in full",
     detail: "`help COMMAND` explains a command; `help book` the book's defects and how to \
              reproduce each; `help ids` how ids are made.",
     example: "help set",

@@ -13,7 +13,7 @@ const ID: &[Complete] = &[Complete::Id];
 pub const NEW: Command = Command {
     name: "new",
     args: "[SID]",
-    summary: "create a session (generates the id when none is given)",
+    summary: "create a session (an id is generated if none)",
     detail: "Stores a new, empty session accessed now and prints its id. Without SID the id \
              is 32 random bytes, base64 URL encoded, as the manager makes them. An id that \
              exists is refused. With a capacity set, the least recently used session is \
@@ -37,7 +37,7 @@ fn new(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
 pub const READ: Command = Command {
     name: "read",
     args: "SID",
-    summary: "look a session up, as SessionRead does (does not touch it)",
+    summary: "look a session up as SessionRead does; no touch",
     detail: "Finds the session and prints a summary. It is not an activity: the last \
              access and the LRU order stay as they are. An unknown id is an error, and an \
              expired session is removed (lazy expiry). With B5 on, an unknown id is adopted: \
@@ -129,7 +129,7 @@ fn del(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
 pub const INCR: Command = Command {
     name: "incr",
     args: "SID KEY [BY]",
-    summary: "add BY (default 1) to an integer value (activity)",
+    summary: "add BY (default 1) to an integer (activity)",
     detail: "The book's countnum counter: reads KEY as an integer (missing counts as 0), \
              adds BY and stores the sum, then prints it. A value that is not an integer, or \
              a sum beyond the 64-bit range, is an error that changes nothing.",
