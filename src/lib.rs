@@ -13,6 +13,33 @@
 //! - [`render`]: those results as text, tables, pictures or JSON;
 //! - [`front`] and [`transcript`]: the REPL, `run`, `record`, `bench`, and `replay`, all
 //!   taking one shared step per line.
+//!
+//! # Snapshot tests from Rust
+//!
+//! [`run`] executes lines on a fresh simulation and returns the text exactly as `sessim run`
+//! prints it off a terminal (no colour, tables 100 columns wide), ready for `insta` or
+//! `assert_eq!`; [`Simulation`] does the same one line at a time.
+//!
+//! ```
+//! let out = sessim::run(
+//!     &["--seed", "1"],
+//!     "new alice\nset alice user 小明\nadvance-clock 90s\nlist",
+//! )?;
+//! assert_eq!(
+//!     out,
+//!     "\
+//! alice
+//! OK
+//! 2026-01-01T00:01:30Z
+//! ╭───┬───────┬──────────────────────┬───────┬──────────────────────┬───────┬──────╮
+//! │ # ┆ id    ┆ last access          ┆ idle  ┆ expires              ┆ state ┆ keys │
+//! ╞═══╪═══════╪══════════════════════╪═══════╪══════════════════════╪═══════╪══════╡
+//! │ 1 ┆ alice ┆ 2026-01-01T00:00:00Z ┆ 1m30s ┆ 2026-01-01T01:00:00Z ┆ live  ┆ 1    │
+//! ╰───┴───────┴──────────────────────┴───────┴──────────────────────┴───────┴──────╯
+//! "
+//! );
+//! # Ok::<(), sessim::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod basics;
@@ -27,3 +54,4 @@ pub mod store;
 pub mod transcript;
 
 pub use error::{Error, Result};
+pub use front::simulation::{Simulation, run};

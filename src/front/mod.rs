@@ -8,4 +8,5 @@ pub mod cli;
 pub mod record;
 pub mod repl;
 pub mod script;
+pub mod simulation;
 pub mod step;
