@@ -1,5 +1,6 @@
 //! The REPL in a real pseudo-terminal: Tab completion of commands and ids, an error that
-//! keeps the prompt alive, history across a restart, and Ctrl-D exiting 0.
+//! keeps the prompt alive, history across a restart, Ctrl-D exiting 0, and lines pasted or
+//! typed ahead all running.
 #![cfg(unix)]
 
 use std::path::Path;
@@ -126,6 +127,22 @@ fn three_lines_pasted_at_once_all_run_in_order() {
     // What a terminal sends for a bracketed paste of three lines, then Enter.
     s.send("\x1b[200~new ann\nnew ben\nlru\x1b[201~").unwrap();
     s.send("\r").unwrap();
+    s.expect("\nann\r").unwrap();
+    s.expect("\nben\r").unwrap();
+    s.expect("front → ben (idle 0s) → ann (idle 0s) → back")
+        .unwrap();
+    s.expect(PROMPT).unwrap();
+    s.send(ControlCode::EndOfTransmission).unwrap();
+    exits_zero(&s);
+}
+
+#[test]
+fn lines_typed_ahead_all_run_in_order() {
+    let hist = histfile("typeahead");
+    let mut s = start(&hist);
+    // Three lines in one write, as a terminal without bracketed paste sends them: the
+    // lines after the first wait in rustyline's buffer for the next prompt.
+    s.send("new ann\rnew ben\rlru\r").unwrap();
     s.expect("\nann\r").unwrap();
     s.expect("\nben\r").unwrap();
     s.expect("front → ben (idle 0s) → ann (idle 0s) → back")
