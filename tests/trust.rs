@@ -95,6 +95,55 @@ fn bless_keeps_a_row_between_two_ellipses_asserted() {
 }
 
 #[test]
+fn bless_refuses_a_result_that_would_not_replay_and_leaves_the_file() {
+    let dir = scratch("bless-refuses");
+    // A later line needs ID, and the line that captured it no longer matches.
+    let capture = "#! seed = 1\n> new\nid: [..ID..]\n> get ${ID} k\n(nil)\n";
+    // Ids without a seed differ on every run, so no literal id can be blessed in.
+    let random = "> new\n[..A..]\n> new\n[..A..]\n";
+    for (name, text, why) in [
+        ("cap.sessim", capture, "`${ID}` has no value"),
+        ("random.sessim", random, "changes from run to run"),
+    ] {
+        let file = write(&dir, name, text);
+        let (code, out, err) = replay(&["--bless", &file]);
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(err.contains("cannot bless: "), "{err}");
+        assert!(err.contains(why), "{err}");
+        assert!(err.ends_with("the file is unchanged\n"), "{err}");
+        assert_eq!(fs::read_to_string(&file).unwrap(), text);
+    }
+}
+
+#[test]
+fn bless_keeps_line_endings_and_does_not_multiply_three_dots() {
+    let dir = scratch("bless-endings");
+    let file = write(&dir, "crlf.sessim", "# note\r\n> new alice\r\nbob");
+    assert_eq!(replay(&["--bless", &file]).0, 0);
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "# note\r\n> new alice\r\nalice",
+        "CRLF kept, and no final newline added"
+    );
+    // The header row under the line it sits above: `...` covers the real one.
+    let file = write(
+        &dir,
+        "dots.sessim",
+        "#! seed = 1\n> new a\na\n> log\n\
+         ╭──────────────────────┬─────────┬─────────┬─────────────╮\n...\n\
+         ╞══════════════════════╪═════════╪═════════╪═════════════╡\n\
+         │ time                 ┆ session ┆ event   ┆ idle before │\n\
+         │ 2026-01-01T00:00:00Z ┆ a       ┆ created ┆ -           │\n\
+         ╰──────────────────────┴─────────┴─────────┴─────────────╯\n",
+    );
+    assert_eq!(replay(&["--bless", &file]).0, 0);
+    let blessed = fs::read_to_string(&file).unwrap();
+    assert_eq!(blessed.matches("\n...\n").count(), 1, "{blessed}");
+    assert!(blessed.contains("\n│ time "), "{blessed}");
+    assert_eq!(replay(&[&file]).0, 0);
+}
+
+#[test]
 fn a_blessed_file_counts_as_passed_and_the_blessing_is_said() {
     let dir = scratch("bless-count");
     let file = write(&dir, "x.sessim", "> new alice\nbob\n");
@@ -444,5 +493,11 @@ proptest! {
                 );
             }
         }
+        // `...` lines never multiply.
+        let dots = |b: &[Pattern]| b.iter().filter(|p| **p == Pattern::AnyLines).count();
+        prop_assert!(
+            dots(&block) <= dots(&expected),
+            "{:?} blessed for {:?} is {:?}", expected, actual, block
+        );
     }
 }

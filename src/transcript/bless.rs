@@ -5,12 +5,47 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::check::FileReport;
-use super::parse::Transcript;
+use super::check::{FileReport, check};
+use super::parse::{Transcript, parse};
+use crate::shell::options::Options;
 
-/// Writes `t` with the blocks that `report` found different replaced by what `--bless`
-/// makes of them. Comments, directives, prose and every other block stay as they are.
-pub fn write_blessed(t: &Transcript, report: &FileReport) -> io::Result<()> {
+/// Rewrites `t` with its differing blocks blessed, once the result is known to replay green:
+/// parsed and checked again with the same options (`base`, `given`), which catches output
+/// that changes from run to run and a capture that later lines need but no longer match.
+/// `Err` says why the file is left unchanged.
+pub fn bless(
+    t: &Transcript,
+    report: &FileReport,
+    base: &Options,
+    given: &[(String, String)],
+) -> Result<(), String> {
+    let text = blessed_text(t, report)?;
+    let would_not = |why: String| format!("the result would not replay: {why}");
+    let again = parse(&t.path, &text).map_err(|e| would_not(e.to_string()))?;
+    let rerun = check(&again, base, given).map_err(|e| would_not(e.to_string()))?;
+    if let Some((case, _)) = rerun.failures().next() {
+        return Err(would_not(format!(
+            "`> {}` on line {} printed something else on a second run, so its output \
+             changes from run to run (a seed, `#! seed = N`, or wildcards can hold it)",
+            case.command, case.line
+        )));
+    }
+    atomic_write(&t.path, text.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// The text of `t` with the blocks that `report` found different replaced by what `--bless`
+/// makes of them. Comments, directives, prose, every other block and the line endings stay
+/// as they are. `Err` names a command that did not run, whose block cannot be blessed.
+pub fn blessed_text(t: &Transcript, report: &FileReport) -> Result<String, String> {
+    let not_run = report
+        .failures()
+        .find_map(|(c, _)| c.skipped.as_ref().map(|why| (c, why)));
+    if let Some((case, why)) = not_run {
+        return Err(format!(
+            "`> {}` on line {} did not run ({why}), so there is no output to write",
+            case.command, case.line
+        ));
+    }
     let mut lines = t.lines.clone();
     for (case, result) in t.cases.iter().zip(&report.cases).rev() {
         if let Some(failure) = &result.failure {
@@ -22,9 +57,12 @@ pub fn write_blessed(t: &Transcript, report: &FileReport) -> io::Result<()> {
             lines.splice(case.span.clone(), block);
         }
     }
-    let mut text = lines.join("\n");
-    text.push('\n');
-    atomic_write(&t.path, text.as_bytes())
+    let newline = if t.crlf { "\r\n" } else { "\n" };
+    let mut text = lines.join(newline);
+    if t.final_newline {
+        text.push_str(newline);
+    }
+    Ok(text)
 }
 
 /// Replaces `path` with `bytes` so that it holds either its old or its new content, never

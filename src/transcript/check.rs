@@ -36,6 +36,9 @@ pub struct CaseReport {
     pub line: usize,
     /// The command as written.
     pub command: String,
+    /// Why it did not run, if it did not: after a `quit`, or with a `${NAME}` that has
+    /// no value.
+    pub skipped: Option<String>,
     /// `None` when its output matched.
     pub failure: Option<Failure>,
 }
@@ -134,13 +137,17 @@ pub fn check(
         let missing = substitutions(&case.command)
             .into_iter()
             .find(|name| !captures.contains_key(*name));
-        let out = match (quit, missing) {
-            // As in a script, `quit` ends the transcript: later commands do not run.
-            (Some(line), _) => format!("(not run: `quit` on line {line} ended the transcript)\n"),
-            (None, Some(name)) => format!(
-                "(not run: `${{{name}}}` has no value: the output that captures it did not match)\n"
-            ),
-            (None, None) => {
+        // As in a script, `quit` ends the transcript: later commands do not run.
+        let skipped = match (quit, missing) {
+            (Some(line), _) => Some(format!("`quit` on line {line} ended the transcript")),
+            (None, Some(name)) => Some(format!(
+                "`${{{name}}}` has no value: the output that captures it did not match"
+            )),
+            (None, None) => None,
+        };
+        let out = match &skipped {
+            Some(why) => format!("(not run: {why})\n"),
+            None => {
                 let command = substitute(&case.command, &captures);
                 match printer.step(&mut shell, &command) {
                     Some(ran) => {
@@ -157,6 +164,7 @@ pub fn check(
             line: case.line,
             command: case.command.clone(),
             failure: compare(case, &out, &mut captures),
+            skipped,
         });
     }
     // `provider = book` sets the defects: the two override each other.

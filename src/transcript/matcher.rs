@@ -180,6 +180,9 @@ pub fn resolved(expected: &[Pattern], actual: &[&str], captures: &Captures) -> V
 /// `...` that still match are kept. The block matches `actual` with the `captures` made
 /// before it (a capture that no longer repeats is written literally instead).
 pub fn blessed(expected: &[Pattern], actual: &[&str], captures: &Captures) -> Vec<Pattern> {
+    if matches(expected, actual, &mut captures.clone()) {
+        return expected.to_vec();
+    }
     let pairs = align(expected, actual);
     let literal = |j: usize| Pattern::Literal(actual[j].to_owned());
     let kept: HashSet<&str> = expected
@@ -206,10 +209,25 @@ pub fn blessed(expected: &[Pattern], actual: &[&str], captures: &Captures) -> Ve
                     out.push(if keep { p.clone() } else { literal(*j) });
                 }
                 Pair::Ellipsis(_, range) => {
-                    // A literal line that still appears stays asserted, between two `...`.
-                    out.push(Pattern::AnyLines);
-                    for j in range.clone().filter(|&j| kept.contains(actual[j])) {
-                        out.extend([literal(j), Pattern::AnyLines]);
+                    // A literal line that still appears stays asserted. The one `...` then
+                    // covers the lines before the first such line or after the last, which
+                    // ever are fewer, and the rest of the range is written literally.
+                    let held: Vec<usize> = range
+                        .clone()
+                        .filter(|&j| kept.contains(actual[j]))
+                        .collect();
+                    match (held.first(), held.last()) {
+                        (Some(&first), Some(&last))
+                            if first - range.start < range.end - 1 - last =>
+                        {
+                            out.extend((range.start..=last).map(literal));
+                            out.push(Pattern::AnyLines);
+                        }
+                        (Some(&first), Some(_)) => {
+                            out.push(Pattern::AnyLines);
+                            out.extend((first..range.end).map(literal));
+                        }
+                        _ => out.push(Pattern::AnyLines),
                     }
                 }
                 Pair::Changed(_, j) | Pair::Actual(j) => out.push(literal(*j)),
@@ -334,6 +352,18 @@ mod tests {
             resolved(&expected, &actual, &caps),
             ["evicted x1: at the back", "third"]
         );
+    }
+
+    #[test]
+    fn bless_never_writes_more_three_dots_than_it_found() {
+        // A header row written after the line under it: `...` covered the real header.
+        let expected = pats(&["╭─╮", "...", "╞═╡", "│ time │", "│ a │", "╰─╯"]);
+        let actual = ["╭─╮", "│ time │", "╞═╡", "│ a │", "╰─╯"];
+        let block = blessed(&expected, &actual, &Captures::new());
+        assert!(matches(&block, &actual, &mut Captures::new()), "{block:?}");
+        let dots = block.iter().filter(|p| **p == Pattern::AnyLines).count();
+        assert_eq!(dots, 1, "{:?}", written(&block));
+        assert!(block.contains(&Pattern::Literal("│ time │".into())));
     }
 
     #[test]

@@ -48,6 +48,11 @@ pub struct Transcript {
     pub path: PathBuf,
     /// Its lines, CRLF read as LF.
     pub lines: Vec<String>,
+    /// Whether its lines end in CRLF, and whether its last line ends at all: `--bless`
+    /// writes them back the same way.
+    pub crlf: bool,
+    /// See [`Transcript::crlf`].
+    pub final_newline: bool,
     /// `(name, value, line)` of each `#!` directive.
     pub directives: Vec<(String, String, usize)>,
     /// The commands, in order.
@@ -63,6 +68,8 @@ pub fn is_markdown(path: &Path) -> bool {
 
 /// Parses transcript text; `path` decides Markdown or plain.
 pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
+    let crlf = text.contains("\r\n");
+    let final_newline = text.is_empty() || text.ends_with('\n');
     let text = text.replace("\r\n", "\n");
     let lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let mut parser = Parser {
@@ -91,6 +98,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
     Ok(Transcript {
         path: path.to_owned(),
         lines,
+        crlf,
+        final_newline,
         directives: parser.directives,
         cases: parser.cases,
     })

@@ -5,7 +5,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::bless::write_blessed;
+use super::bless::bless;
 use super::check::{check, load};
 use super::parse::{holds_sessim_blocks, is_markdown};
 use super::report::{self, FileOutcome, Replay};
@@ -70,7 +70,7 @@ pub fn replay_paths(
             .and_then(|t| check(t, &settings.base, &settings.given));
         let blessed = match (&transcript, &result) {
             (Ok(t), Ok(report)) if settings.bless && report.failures().next().is_some() => {
-                Some(write_blessed(t, report).map_err(|e| e.to_string()))
+                Some(bless(t, report, &settings.base, &settings.given))
             }
             _ => None,
         };
