@@ -280,6 +280,39 @@ fn record_escapes_output_that_would_read_as_a_wildcard() {
 }
 
 #[test]
+fn run_echo_and_record_write_what_was_typed_and_printed_so_that_it_replays() {
+    let dir = scratch("echo-escape");
+    let script = "new a\nset a j \"#! seed = 4\"\nget a j\nset a k \"> x\"\nget a k\n\
+                  set a w '[..X..]'\nget a w\nset a p ${X}\nget a p\n";
+    let out = sessim(&["run", "--echo", "--seed", "3", "-"], script);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let echoed = text(&out.stdout);
+    assert!(echoed.contains("> get a j\n\\#! seed = 4\n"), "{echoed}");
+    assert!(echoed.contains("> get a k\n\\> x\n"), "{echoed}");
+    assert!(echoed.contains("> get a w\n\\[..X..]\n"), "{echoed}");
+    // `${` typed in a command is written `$${`, which runs as `${`.
+    assert!(
+        echoed.contains("> set a p $${X}\nOK\n> get a p\n${X}\n"),
+        "{echoed}"
+    );
+    let file = write(&dir, "t.sessim", &echoed);
+    assert_eq!(replay(&[&file]).0, 0, "{echoed}");
+    // The escaped `[..X..]` is the value, not a capture: another value fails.
+    fs::write(&file, echoed.replace("set a w '[..X..]'", "set a w other")).unwrap();
+    assert_eq!(replay(&[&file]).0, 1);
+
+    let recorded = dir.join("r.sessim").display().to_string();
+    let out = sessim(
+        &["record", &recorded],
+        "new a\nset a price ${X}\nget a price\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let text_of = fs::read_to_string(&recorded).unwrap();
+    assert!(text_of.contains("> set a price $${X}\n"), "{text_of}");
+    assert_eq!(replay(&[&recorded]).0, 0, "{text_of}");
+}
+
+#[test]
 fn record_writes_what_it_shows_and_refuses_quietly() {
     let dir = scratch("record-json");
     let file = dir.join("j.sessim").display().to_string();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::step::Ran;
 use crate::shell::options::Options;
-use crate::transcript::{escape_output, header};
+use crate::transcript::{header, write_case};
 
 /// Writes a transcript as the REPL runs.
 pub struct Recorder {
@@ -53,8 +53,8 @@ impl Recorder {
     pub fn observe(&mut self, line: &str, ran: Option<&Ran>) {
         match ran {
             Some(ran) => {
-                let mut text = format!("> {line}\n");
-                escape_output(&ran.text(), &mut text);
+                let mut text = String::new();
+                write_case(line, &ran.text(), &mut text);
                 self.write(&text);
                 self.commands += 1;
             }

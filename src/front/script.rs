@@ -9,7 +9,7 @@ use crate::Error;
 use crate::shell::Shell;
 use crate::shell::args::MAX_LINE;
 use crate::shell::options::Format;
-use crate::transcript::header;
+use crate::transcript::{header, write_case};
 
 /// How a script is run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -123,19 +123,13 @@ pub fn run(
         let line = line.strip_suffix('\n').unwrap_or(line);
         let line = line.strip_suffix('\r').unwrap_or(line);
         text.clear();
-        let is_command = !line.trim().is_empty();
-        if flags.echo && is_command {
-            let comment = line.trim_start();
+        let comment = line.trim_start();
+        if flags.echo && comment.starts_with('#') {
+            // In a script a directive is a comment; in the transcript it must stay one.
             if comment.starts_with("#!") {
-                // In a script a directive is a comment; in the transcript it must stay one.
                 text.push_str("# ");
-                text.push_str(comment);
-            } else if comment.starts_with('#') {
-                text.push_str(comment);
-            } else {
-                text.push_str("> ");
-                text.push_str(line);
             }
+            text.push_str(comment);
             text.push('\n');
         }
         let ran = if too_long {
@@ -158,12 +152,20 @@ pub fn run(
             }
             continue;
         };
-        text.push_str(&ran.output);
-        if let Some((e, shown)) = &ran.error {
+        if let Some((e, _)) = &ran.error {
             failed += 1;
             let _ = writeln!(err, "{name}:{number}: error: {e}");
+        }
+        if flags.echo {
             // `--echo` output stays a transcript: a line too long to echo is left out.
-            if (flags.echo && !too_long) || printer.format == Format::Json {
+            if !too_long {
+                write_case(line, &ran.text(), &mut text);
+            }
+        } else {
+            text.push_str(&ran.output);
+            if let Some((_, shown)) = &ran.error
+                && printer.format == Format::Json
+            {
                 text.push_str(shown);
             }
         }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use similar::TextDiff;
 
 use super::matcher;
-use super::parse::{self, Case, ParseError, Transcript, substitutions};
+use super::parse::{self, Case, ParseError, Piece, Transcript, substitutions};
 use super::pattern::{Captures, Pattern};
 use crate::front::step::Printer;
 use crate::render::Style;
@@ -243,13 +243,13 @@ fn compare(case: &Case, out: &str, captures: &mut Captures) -> Option<Failure> {
     Some(Failure { diff, blessed })
 }
 
-/// Replaces each `${NAME}` with its captured text.
+/// The command with each `${NAME}` replaced by its captured text, and `$${` as `${`.
 fn substitute(command: &str, captures: &Captures) -> String {
-    let mut out = command.to_owned();
-    for name in substitutions(command) {
-        if let Some(value) = captures.get(name) {
-            out = out.replace(&format!("${{{name}}}"), value);
-        }
-    }
-    out
+    parse::pieces(command)
+        .into_iter()
+        .map(|p| match p {
+            Piece::Text(text) => text,
+            Piece::Name(name) => captures.get(name).map_or("", String::as_str),
+        })
+        .collect()
 }

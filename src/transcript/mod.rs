@@ -33,6 +33,15 @@ pub fn escape_output(output: &str, out: &mut String) {
     }
 }
 
+/// Appends a command and what it printed as a transcript's case: `> command`, written so
+/// that it runs as typed, then its output, escaped.
+pub fn write_case(command: &str, output: &str, out: &mut String) {
+    out.push_str("> ");
+    out.push_str(&parse::escape_command(command));
+    out.push('\n');
+    escape_output(output, out);
+}
+
 /// The `#!` directives that pin `options`, after a comment line `note`: the header of a
 /// transcript that replays as the run that wrote it.
 pub fn header(note: &str, options: &Options) -> String {

@@ -321,21 +321,53 @@ impl Parser {
     }
 }
 
-/// The names of the `${NAME}` substitutions in a command.
-pub fn substitutions(command: &str) -> Vec<&str> {
-    let mut names = Vec::new();
+/// A piece of a transcript's command: text as it is, or a `${NAME}` substitution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text, run as written (`$${` has become `${`).
+    Text(&'a str),
+    /// `${NAME}`: replaced by what `NAME` captured.
+    Name(&'a str),
+}
+
+/// A command split into its pieces. `$${` stands for a literal `${`, so that a command can
+/// hold that text ([`escape_command`] writes it so).
+pub fn pieces(command: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
     let mut rest = command;
     while let Some(open) = rest.find("${") {
-        let after = &rest[open + 2..];
-        match after.find('}') {
-            Some(close) => {
-                names.push(&after[..close]);
-                rest = &after[close + 1..];
-            }
-            None => break,
+        if open > 0 && rest[..open].ends_with('$') {
+            out.push(Piece::Text(&rest[..open - 1]));
+            out.push(Piece::Text("${"));
+            rest = &rest[open + 2..];
+            continue;
         }
+        let after = &rest[open + 2..];
+        let Some(close) = after.find('}') else { break };
+        out.push(Piece::Text(&rest[..open]));
+        out.push(Piece::Name(&after[..close]));
+        rest = &after[close + 1..];
     }
-    names
+    out.push(Piece::Text(rest));
+    out.retain(|p| *p != Piece::Text(""));
+    out
+}
+
+/// The names of the `${NAME}` substitutions in a command.
+pub fn substitutions(command: &str) -> Vec<&str> {
+    pieces(command)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Name(name) => Some(name),
+            Piece::Text(_) => None,
+        })
+        .collect()
+}
+
+/// How a command typed at a prompt is written in a transcript so that it runs as typed:
+/// each `${` as `$${`.
+pub fn escape_command(line: &str) -> String {
+    line.replace("${", "$${")
 }
 
 #[cfg(test)]
@@ -344,6 +376,30 @@ mod tests {
 
     fn lit(text: &str) -> Pattern {
         Pattern::Literal(text.into())
+    }
+
+    #[test]
+    fn a_command_escapes_a_literal_substitution_with_two_dollars() {
+        use Piece::{Name, Text};
+        assert_eq!(
+            pieces("get ${ID} k"),
+            [Text("get "), Name("ID"), Text(" k")]
+        );
+        assert_eq!(
+            pieces("set a p $${X}"),
+            [Text("set a p "), Text("${"), Text("X}")]
+        );
+        assert_eq!(pieces("a ${open"), [Text("a ${open")]);
+        for typed in ["set a p ${X}", "x $${Y} ${", "$$${Z}", "plain"] {
+            let back: String = pieces(&escape_command(typed))
+                .into_iter()
+                .map(|p| match p {
+                    Text(t) => t.to_owned(),
+                    Name(n) => format!("<{n}>"),
+                })
+                .collect();
+            assert_eq!(back, typed);
+        }
     }
 
     #[test]
