@@ -380,7 +380,8 @@ fn mixed_folder(name: &str) -> String {
     write(
         &dir,
         "b-fail.sessim",
-        "> new alice\nbob\n> clock\n2026-01-01T00:00:00Z\n",
+        // A control character (pasted from a coloured terminal, say) in the expected text.
+        "> new alice\nbob \u{1}\n> clock\n2026-01-01T00:00:00Z\n",
     );
     write(&dir, "c-bad.sessim", "output before any command\n");
     dir.display().to_string()
@@ -405,7 +406,8 @@ fn replay_reports_one_json_object_per_file_then_a_summary() {
         objects[1]["cases"][0]["diff"]
             .as_str()
             .unwrap()
-            .contains("-bob\n+alice")
+            .contains("-bob \u{1}\n+alice"),
+        "JSON holds the control character as it is (escaped by JSON)"
     );
     assert_eq!(objects[1]["cases"][1]["status"], "pass");
     assert_eq!(objects[2]["status"], "error");
@@ -461,8 +463,11 @@ fn replay_writes_junit_xml_with_suites_cases_failures_and_errors() {
     assert_eq!(count("testsuites>testsuite>testcase"), 4, "{seen:?}");
     assert_eq!(count("testsuites>testsuite>testcase>failure"), 1);
     assert_eq!(count("testsuites>testsuite>testcase>error"), 1);
-    assert!(failure_text.contains("-bob"), "{failure_text}");
+    assert!(failure_text.contains("-bob \\u{1}"), "{failure_text}");
     assert!(xml.contains("name=\"line 1: new alice\""), "{xml}");
+    // XML 1.0 cannot hold control characters but tab and line breaks, even escaped.
+    let refused = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r');
+    assert!(!xml.chars().any(refused), "{xml:?}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -202,6 +202,26 @@ pub fn json_summary(totals: &Replay, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{text}")
 }
 
+/// `text` as XML text or an attribute value: escaped, and each character XML 1.0 cannot
+/// hold even escaped (control characters but tab and line breaks, U+FFFE, U+FFFF) written
+/// as `\u{..}`.
+fn xml_text(text: &str) -> String {
+    let refused = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    let kept: String = text
+        .chars()
+        .map(|c| {
+            if refused(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    escape(&kept).into_owned()
+}
+
 /// The JUnit XML of a run: one testsuite per transcript, one testcase per command, the diff
 /// as a failure's text; a file that could not be checked is one testcase with an error.
 pub fn junit(files: &[FileOutcome], totals: &Replay) -> String {
@@ -220,7 +240,7 @@ pub fn junit(files: &[FileOutcome], totals: &Replay) -> String {
         totals.errors
     ));
     for file in files {
-        let name = escape(file.path.display().to_string()).into_owned();
+        let name = xml_text(&file.path.display().to_string());
         match &file.result {
             Err(e) => {
                 xml.push_str(&format!(
@@ -228,7 +248,7 @@ pub fn junit(files: &[FileOutcome], totals: &Replay) -> String {
                      <testcase classname=\"{name}\" name=\"read and parse\">\n      \
                      <error message=\"{message}\">{message}</error>\n    </testcase>\n  \
                      </testsuite>\n",
-                    message = escape(e.to_string())
+                    message = xml_text(&e.to_string())
                 ));
             }
             Ok(report) => {
@@ -238,7 +258,7 @@ pub fn junit(files: &[FileOutcome], totals: &Replay) -> String {
                     report.failures().count()
                 ));
                 for case in &report.cases {
-                    let test = escape(format!("line {}: {}", case.line, case.command)).into_owned();
+                    let test = xml_text(&format!("line {}: {}", case.line, case.command));
                     match &case.failure {
                         None => xml.push_str(&format!(
                             "    <testcase classname=\"{name}\" name=\"{test}\"/>\n"
@@ -247,7 +267,7 @@ pub fn junit(files: &[FileOutcome], totals: &Replay) -> String {
                             "    <testcase classname=\"{name}\" name=\"{test}\">\n      \
                              <failure message=\"output differs\" type=\"diff\">{}</failure>\n    \
                              </testcase>\n",
-                            escape(&failure.diff)
+                            xml_text(&failure.diff)
                         )),
                     }
                 }
