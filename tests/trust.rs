@@ -195,6 +195,18 @@ fn replay_options_are_defaults_that_directives_override() {
     );
     assert_eq!(replay(&["--seed", "7", &seeded]).0, 0);
     assert_eq!(replay(&["--seed", "8", &seeded]).0, 1);
+    // The report names the options that made a difference, not sessim's own defaults.
+    let (code, out, _) = replay(&[
+        "--defects",
+        "none",
+        "--max-lifetime",
+        "1h",
+        "--seed",
+        "7",
+        &seeded,
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(1 command, with --seed 7)\n"), "{out}");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -224,13 +236,28 @@ fn a_folder_replay_reads_every_kind_of_markdown_fence() {
         "notes.md",
         "No sessim here.\n\n```sh\n> not a command\n```\n",
     );
-    let (code, out, err) = replay(&[&dir.display().to_string()]);
+    // The language of a fence is read in any case.
+    write(
+        &dir,
+        "caps.md",
+        "```Sessim\n> clock\n2026-01-01T00:00:00Z\n```\n",
+    );
+    let folder = dir.display().to_string();
+    // A file named twice is replayed once.
+    let ok = dir.join("ok.sessim").display().to_string();
+    let (code, out, err) = replay(&[&folder, &ok]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("FAIL") && out.contains("tilde.md"), "{out}");
     assert!(out.contains("UPPER.MD (1 command)"), "{out}");
     assert!(out.contains("list.markdown (2 commands)"), "{out}");
-    assert!(!out.contains("notes.md"), "{out}");
-    assert!(out.ends_with("3 passed, 1 failed\n"), "{out}");
+    assert!(out.contains("caps.md (1 command)"), "{out}");
+    // Markdown without a sessim block is not a lesson, but is never passed over silently.
+    assert!(
+        out.contains("SKIP ") && out.contains("notes.md (Markdown without a sessim block)"),
+        "{out}"
+    );
+    assert_eq!(out.matches("ok.sessim").count(), 1, "{out}");
+    assert!(out.ends_with("4 passed, 1 failed, 1 skipped\n"), "{out}");
 }
 
 #[test]

@@ -43,7 +43,8 @@ pub struct GlobalArgs {
     /// Virtual time, or the system's [default: virtual].
     #[arg(long, global = true, value_enum)]
     pub clock: Option<ClockArg>,
-    /// Output as text, or one JSON object per command [default: text].
+    /// Output as text, or JSON lines: one object per command (`replay`: per file, then a
+    /// summary) [default: text].
     #[arg(long, global = true, value_enum)]
     pub format: Option<FormatArg>,
     /// Colour at a terminal (auto honours NO_COLOR) [default: auto].

@@ -178,9 +178,19 @@ pub fn check(
         options: given
             .iter()
             .filter(|(name, _)| !set.contains(&setting(name)))
+            .filter(|pair| !is_default(pair))
             .map(|(name, value)| option_text(name, value))
             .collect(),
     })
+}
+
+/// Whether an option, given alone, leaves sessim's defaults as they are
+/// (`--defects none`, `--max-lifetime 1h`).
+fn is_default(pair: &(String, String)) -> bool {
+    let defaults = Options::default();
+    GlobalArgs::from_directives(std::slice::from_ref(pair))
+        .and_then(|g| g.over(defaults.clone()).map_err(|e| e.to_string()))
+        .is_ok_and(|o| o == defaults)
 }
 
 /// `--name value`, or `--name` for a switch.

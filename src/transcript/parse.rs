@@ -53,6 +53,8 @@ pub struct Transcript {
     pub crlf: bool,
     /// See [`Transcript::crlf`].
     pub final_newline: bool,
+    /// For Markdown, how many `sessim` blocks it holds; `None` for a `*.sessim` file.
+    pub blocks: Option<usize>,
     /// `(name, value, line)` of each `#!` directive.
     pub directives: Vec<(String, String, usize)>,
     /// The commands, in order.
@@ -80,8 +82,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
         captures: Vec::new(),
         indent: String::new(),
     };
+    let mut blocks = None;
     if is_markdown(path) {
-        for block in sessim_blocks(&text) {
+        let found = sessim_blocks(&text);
+        blocks = Some(found.len());
+        for block in found {
             let block = block.map_err(|(line, message)| parser.error(line, message))?;
             parser.indent = block.indent;
             for (k, line) in block.content.lines().enumerate() {
@@ -100,14 +105,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
         lines,
         crlf,
         final_newline,
+        blocks,
         directives: parser.directives,
         cases: parser.cases,
     })
-}
-
-/// Whether Markdown `text` holds a `sessim` block.
-pub fn holds_sessim_blocks(text: &str) -> bool {
-    !sessim_blocks(text).is_empty()
 }
 
 /// One ```` ```sessim ```` block of a Markdown file.
@@ -128,7 +129,10 @@ fn sessim_blocks(text: &str) -> Vec<Result<Block, (usize, String)>> {
     for (event, range) in Markdown::new(text).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.split_whitespace().next() == Some("sessim") =>
+                if info
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|lang| lang.eq_ignore_ascii_case("sessim")) =>
             {
                 let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
                 let prefix = &text[line_start..range.start];

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::bless::bless;
 use super::check::{check, load};
-use super::parse::{holds_sessim_blocks, is_markdown};
+use super::parse::is_markdown;
 use super::report::{self, FileOutcome, Replay};
 use crate::shell::options::Options;
 
@@ -53,12 +53,15 @@ pub fn replay_paths(
             return Ok(totals);
         }
     };
-    if files.is_empty() {
+    let none_found = |err: &mut dyn Write| {
         writeln!(
             err,
             "error: no transcript found (looked for *.sessim, and *.md and *.markdown with \
              sessim blocks)"
-        )?;
+        )
+    };
+    if files.is_empty() {
+        none_found(err)?;
         return Ok(totals);
     }
     let mut outcomes = Vec::new();
@@ -74,10 +77,12 @@ pub fn replay_paths(
             }
             _ => None,
         };
+        let skipped = transcript.as_ref().is_ok_and(|t| t.blocks == Some(0));
         let outcome = FileOutcome {
             path,
             result,
             blessed,
+            skipped,
         };
         match settings.format {
             ReportFormat::Text => report::text_file(&outcome, out, err)?,
@@ -98,6 +103,9 @@ pub fn replay_paths(
         )?;
         totals.errors += 1;
     }
+    if totals.passed + totals.failed + totals.errors == 0 {
+        none_found(err)?;
+    }
     match settings.format {
         ReportFormat::Text => report::text_summary(&totals, out)?,
         ReportFormat::Json => report::json_summary(&totals, out)?,
@@ -105,8 +113,8 @@ pub fn replay_paths(
     Ok(totals)
 }
 
-/// Every transcript under `paths`: files as given, folders searched, sorted. An error reads
-/// `PATH: error: ...`.
+/// Every transcript under `paths`: files as given, folders searched, sorted, each once. An
+/// error reads `PATH: error: ...`.
 fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
@@ -121,6 +129,9 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             files.push(path.clone());
         }
     }
+    // A file named twice (`replay . a.sessim`) is replayed once, where first named.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     Ok(files)
 }
 
@@ -136,12 +147,12 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-/// Whether a file in a folder is a transcript: `*.sessim`, or Markdown that holds a
-/// `sessim` block (as CommonMark reads it), whatever the case of its extension.
+/// Whether a file in a folder is a transcript: `*.sessim`, `*.md` or `*.markdown`, whatever
+/// the case of its extension (Markdown without a `sessim` block is reported as skipped).
 fn is_transcript(path: &Path) -> bool {
     let sessim = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("sessim"));
-    sessim || (is_markdown(path) && fs::read_to_string(path).is_ok_and(|t| holds_sessim_blocks(&t)))
+    sessim || is_markdown(path)
 }

@@ -18,12 +18,15 @@ pub struct FileOutcome {
     pub result: Result<FileReport, ReplayError>,
     /// With `--bless`, for a file that differed: rewritten, or why not.
     pub blessed: Option<Result<(), String>>,
+    /// Markdown without a `sessim` block: nothing to check.
+    pub skipped: bool,
 }
 
 impl FileOutcome {
     /// Whether every command matched, or the file was blessed so that it does now.
     pub fn passed(&self) -> bool {
         match &self.result {
+            Ok(_) if self.skipped => false,
             Ok(report) => report.failures().next().is_none() || self.blessed == Some(Ok(())),
             Err(_) => false,
         }
@@ -41,11 +44,17 @@ pub struct Replay {
     pub errors: usize,
     /// Files rewritten by `--bless`.
     pub blessed: usize,
+    /// Markdown files without a `sessim` block.
+    pub skipped: usize,
 }
 
 impl Replay {
     /// Counts one file.
     pub fn add(&mut self, file: &FileOutcome) {
+        if file.skipped {
+            self.skipped += 1;
+            return;
+        }
         if file.passed() {
             self.passed += 1;
         } else {
@@ -85,6 +94,9 @@ pub fn text_file(file: &FileOutcome, out: &mut dyn Write, err: &mut dyn Write) -
         Ok(report) => report,
         Err(e) => return writeln!(err, "{e}"),
     };
+    if file.skipped {
+        return writeln!(out, "SKIP {path} (Markdown without a sessim block)");
+    }
     let with = if report.options.is_empty() {
         String::new()
     } else {
@@ -130,7 +142,11 @@ pub fn text_summary(totals: &Replay, out: &mut dyn Write) -> io::Result<()> {
     if totals.blessed > 0 {
         writeln!(out, "blessed {}", count(totals.blessed, "file", "files"))?;
     }
-    writeln!(out, "{} passed, {} failed", totals.passed, totals.failed)
+    write!(out, "{} passed, {} failed", totals.passed, totals.failed)?;
+    if totals.skipped > 0 {
+        write!(out, ", {} skipped", totals.skipped)?;
+    }
+    writeln!(out)
 }
 
 #[derive(Serialize)]
@@ -167,6 +183,7 @@ pub fn json_file(file: &FileOutcome, out: &mut dyn Write) -> io::Result<()> {
         file: file.path.display().to_string(),
         status: match (&file.result, file.passed()) {
             (Err(_), _) => "error",
+            (Ok(_), _) if file.skipped => "skipped",
             (Ok(_), true) => "pass",
             (Ok(_), false) => "fail",
         },
@@ -225,6 +242,8 @@ fn xml_text(text: &str) -> String {
 /// The JUnit XML of a run: one testsuite per transcript, one testcase per command, the diff
 /// as a failure's text; a file that could not be checked is one testcase with an error.
 pub fn junit(files: &[FileOutcome], totals: &Replay) -> String {
+    // Markdown without a sessim block holds no test.
+    let files: Vec<&FileOutcome> = files.iter().filter(|f| !f.skipped).collect();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let tests: usize = files
         .iter()
@@ -239,7 +258,7 @@ pub fn junit(files: &[FileOutcome], totals: &Replay) -> String {
         "<testsuites name=\"sessim replay\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{}\">\n",
         totals.errors
     ));
-    for file in files {
+    for file in &files {
         let name = xml_text(&file.path.display().to_string());
         match &file.result {
             Err(e) => {
