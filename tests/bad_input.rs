@@ -598,10 +598,9 @@ fn an_empty_file_does_nothing_and_says_nothing() {
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
 
     // A transcript with no command passes, and its report shows the 0: nothing differs.
-    for name in ["empty.sessim", "comments.sessim", "prose.md"] {
+    for name in ["empty.sessim", "comments.sessim"] {
         let content: &[u8] = match name {
             "comments.sessim" => b"# nothing yet\n#! seed = 1\n",
-            "prose.md" => b"# Title\n\nNo sessim block here.\n",
             _ => b"",
         };
         let file = write(&dir, name, content);
@@ -613,6 +612,15 @@ fn an_empty_file_does_nothing_and_says_nothing() {
         );
         assert!(out.stderr.is_empty());
     }
+    // Markdown with no sessim block holds no transcript: it is skipped, and said to be.
+    let file = write(&dir, "prose.md", b"# Title\n\nNo sessim block here.\n");
+    let out = sessim(&["replay", &file], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stdout),
+        format!("SKIP {file} (Markdown without a sessim block)\n0 passed, 0 failed, 1 skipped\n")
+    );
+    assert!(text(&out.stderr).starts_with("error: no transcript found"));
 }
 
 #[test]
