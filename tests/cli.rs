@@ -72,6 +72,25 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn capacity_none_is_no_limit_on_the_command_line_and_in_a_directive() {
+    // `--capacity 0`'s error offers `none` and `unlimited`: both are taken, and a directive's
+    // `none` overrides replay's `--capacity 1`.
+    for value in ["none", "unlimited"] {
+        let out = sessim(&["--capacity", value], "config capacity\n");
+        assert_eq!(text(&out.stdout), "capacity = none\n", "{value}");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let dir = scratch("capacity-none");
+    let file = write(
+        &dir,
+        "c.sessim",
+        "#! capacity = none\n> new a\na\n> new b\nb\n> config capacity\ncapacity = none\n",
+    );
+    let out = sessim(&["replay", "--capacity", "1", &file], "");
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
+#[test]
 fn defects_are_chosen_alone_or_all_and_provider_book_is_the_old_spelling_of_all() {
     // `read` of an unknown id adopts it only with B5; a new session goes to the back only
     // with B1.

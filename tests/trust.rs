@@ -101,9 +101,17 @@ fn bless_refuses_a_result_that_would_not_replay_and_leaves_the_file() {
     let capture = "#! seed = 1\n> new\nid: [..ID..]\n> get ${ID} k\n(nil)\n";
     // Ids without a seed differ on every run, so no literal id can be blessed in.
     let random = "> new\n[..A..]\n> new\n[..A..]\n";
+    // The real time, written literally, would fail the next run; however quickly both
+    // runs of `--bless` follow each other, the second reads a later clock.
+    let real_time = "#! clock = system\n#! seed = 1\n> new alice\nalice\n> show alice\n";
     for (name, text, why) in [
         ("cap.sessim", capture, "`${ID}` has no value"),
         ("random.sessim", random, "changes from run to run"),
+        (
+            "system.sessim",
+            real_time,
+            "`> show alice` on line 5 printed something else",
+        ),
     ] {
         let file = write(&dir, name, text);
         let (code, out, err) = replay(&["--bless", &file]);
@@ -113,6 +121,26 @@ fn bless_refuses_a_result_that_would_not_replay_and_leaves_the_file() {
         assert!(err.ends_with("the file is unchanged\n"), "{err}");
         assert_eq!(fs::read_to_string(&file).unwrap(), text);
     }
+}
+
+#[test]
+fn bless_writes_system_clock_output_that_does_not_show_the_time() {
+    let dir = scratch("bless-system");
+    let file = write(
+        &dir,
+        "s.sessim",
+        "#! clock = system\n#! seed = 1\n> new alice\n> set alice k v\n> show alice\n\
+         session      alice\nstate        live\nlast access  [..]\nexpires      [..]\nk  v\n",
+    );
+    let (code, out, err) = replay(&["--bless", &file]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        fs::read_to_string(&file).unwrap().starts_with(
+            "#! clock = system\n#! seed = 1\n> new alice\nalice\n> set alice k v\nOK\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(replay(&[&file]).0, 0);
 }
 
 #[test]

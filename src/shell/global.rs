@@ -2,6 +2,7 @@
 //! line, from a transcript's `#!` directives, and from `reset`, and laid over a base of
 //! [`Options`], so that what is not named keeps its value.
 
+use std::fmt;
 use std::time::Duration;
 
 use clap::{Args, Parser, ValueEnum};
@@ -31,9 +32,10 @@ pub struct GlobalArgs {
     /// Turn the auto-GC timer off.
     #[arg(long, global = true)]
     pub no_auto_gc: bool,
-    /// Most sessions stored; creating one more evicts the least recently used.
+    /// Most sessions stored, or none for no limit; creating one more evicts the least
+    /// recently used [default: none].
     #[arg(long, global = true, value_name = "N", value_parser = capacity, allow_negative_numbers = true)]
-    pub capacity: Option<usize>,
+    pub capacity: Option<Capacity>,
     /// Seed for reproducible ids. Seeded ids are predictable: for teaching and tests only.
     #[arg(long, global = true, value_name = "N", value_parser = seed, allow_negative_numbers = true)]
     pub seed: Option<u64>,
@@ -113,11 +115,23 @@ fn defects(text: &str) -> Result<Defects, String> {
     Defects::parse(text).map_err(|e| e.to_string())
 }
 
-fn capacity(text: &str) -> Result<usize, String> {
-    match parse_capacity(text).map_err(|e| e.to_string())? {
-        Some(n) => Ok(n),
-        None => Err("expected a whole number above 0".into()),
+/// `--capacity`: a number of sessions, or `None` for no limit (`none`, `unlimited`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capacity(pub Option<usize>);
+
+impl fmt::Display for Capacity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "{n}"),
+            None => f.write_str("none"),
+        }
     }
+}
+
+fn capacity(text: &str) -> Result<Capacity, String> {
+    parse_capacity(text)
+        .map(Capacity)
+        .map_err(|e| e.to_string())
 }
 
 fn seed(text: &str) -> Result<u64, String> {
@@ -156,7 +170,7 @@ impl GlobalArgs {
         c.max_lifetime = self.max_lifetime.unwrap_or(c.max_lifetime);
         c.gc_interval = self.gc_interval.or(c.gc_interval);
         c.auto_gc &= !self.no_auto_gc;
-        c.capacity = self.capacity.or(c.capacity);
+        c.capacity = self.capacity.map_or(c.capacity, |given| given.0);
         c.validate()?;
         o.seed = self.seed.or(o.seed);
         o.start = self.start.unwrap_or(o.start);
@@ -191,7 +205,7 @@ impl GlobalArgs {
             ),
             ("gc-interval", self.gc_interval.map(|d| Span(d).to_string())),
             ("no-auto-gc", self.no_auto_gc.then(String::new)),
-            ("capacity", self.capacity.map(|n| n.to_string())),
+            ("capacity", self.capacity.map(|c| c.to_string())),
             ("seed", self.seed.map(|n| n.to_string())),
             ("start", self.start.map(|t| t.to_string())),
             ("clock", self.clock.map(|c| value_name(&c))),

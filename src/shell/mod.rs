@@ -194,7 +194,7 @@ impl Shell {
 fn simulation(options: &Options) -> Result<(Manager, Clock)> {
     let clock = match options.clock {
         ClockKind::Virtual => Clock::Virtual(options.start),
-        ClockKind::System => Clock::System,
+        ClockKind::System => Clock::System(options.system_clock_ahead),
     };
     let manager = Manager::new(options.config.clone(), options.id_generator(), clock.now())?;
     Ok((manager, clock))

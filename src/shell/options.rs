@@ -1,6 +1,8 @@
 //! The validated options a simulation starts with, made once from the command line, a
 //! transcript's `#!` directives or `reset`. Nothing after this point sees clap types.
 
+use std::time::Duration;
+
 use crate::basics::ids::IdGenerator;
 use crate::basics::time::{DEFAULT_START, Time};
 use crate::manager::Config;
@@ -44,6 +46,10 @@ pub struct Options {
     pub start: Time,
     /// Virtual or system time.
     pub clock: ClockKind,
+    /// How far ahead of the machine's time the system clock reads: zero, except in the
+    /// second run with which `--bless` checks its result, so that output showing the real
+    /// time shows as changing.
+    pub system_clock_ahead: Duration,
     /// Text or JSON.
     pub format: Format,
     /// Whether to use colour.
@@ -60,6 +66,7 @@ impl Default for Options {
             seed: None,
             start: DEFAULT_START,
             clock: ClockKind::Virtual,
+            system_clock_ahead: Duration::ZERO,
             format: Format::Text,
             color: false,
             terminal_width: None,

@@ -4,10 +4,15 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+use std::time::Duration;
 
 use super::check::{FileReport, check};
 use super::parse::{Transcript, parse};
 use crate::shell::options::Options;
+
+/// How far ahead the system clock reads in `--bless`'s second run: a step in every field
+/// of a written time.
+const SYSTEM_CLOCK_AHEAD: Duration = Duration::from_millis(90_061_001);
 
 /// Rewrites `t` with its differing blocks blessed, once the result is known to replay green:
 /// parsed and checked again with the same options (`base`, `given`), which catches output
@@ -22,11 +27,18 @@ pub fn bless(
     let text = blessed_text(t, report)?;
     let would_not = |why: String| format!("the result would not replay: {why}");
     let again = parse(&t.path, &text).map_err(|e| would_not(e.to_string()))?;
-    let rerun = check(&again, base, given).map_err(|e| would_not(e.to_string()))?;
+    // The second run reads a system clock a day, an hour, a minute and a second and a
+    // millisecond ahead, so that a real time written literally shows as changing.
+    let later = Options {
+        system_clock_ahead: SYSTEM_CLOCK_AHEAD,
+        ..base.clone()
+    };
+    let rerun = check(&again, &later, given).map_err(|e| would_not(e.to_string()))?;
     if let Some((case, _)) = rerun.failures().next() {
         return Err(would_not(format!(
             "`> {}` on line {} printed something else on a second run, so its output \
-             changes from run to run (a seed, `#! seed = N`, or wildcards can hold it)",
+             changes from run to run (the virtual clock, a seed, `#! seed = N`, or \
+             wildcards can hold it)",
             case.command, case.line
         )));
     }
