@@ -52,6 +52,7 @@ pub mod rules;
 pub mod shell;
 pub mod store;
 pub mod transcript;
+pub mod web;
 
 pub use error::{Error, Result};
 pub use front::simulation::{Simulation, run};

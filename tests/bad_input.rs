@@ -209,6 +209,28 @@ const ARITY: &[Arity] = &[
     ),
     ("clock", None, Some("clock now"), None),
     ("config", None, Some("config capacity 3 4"), None),
+    // Any number of parameters after the path.
+    ("visit", Some("visit alice"), None, None),
+    ("clients", None, Some("clients a"), None),
+    ("cookie", Some("cookie"), Some("cookie a b c"), None),
+    (
+        "copy-cookie",
+        Some("copy-cookie a"),
+        Some("copy-cookie a b c"),
+        None,
+    ),
+    (
+        "document-cookie",
+        Some("document-cookie"),
+        Some("document-cookie a b"),
+        None,
+    ),
+    (
+        "regenerate",
+        Some("regenerate"),
+        Some("regenerate a b"),
+        Some("regenerate ''"),
+    ),
     ("stats", None, Some("stats a"), None),
     ("log", None, Some("log a b"), Some("log ''")),
     // Any number of options: `reset_refuses_bad_options_and_keeps_the_simulation` below.
@@ -383,7 +405,7 @@ fn bad_settings_are_refused() {
             ("config defects B1,,B7", "an empty name"),
             (
                 "config provider book",
-                "only defects, max-lifetime, gc-interval",
+                "only defects, cookie-name, cookie-max-age",
             ),
         ] {
             let e = refused(shell, line);

@@ -82,7 +82,7 @@ fn a_command_added_to_the_table_is_known_everywhere() {
     );
     assert!(run(&mut shell, "help pnig").contains("did you mean `ping`?"));
 
-    let ids = |prefix: &str| shell.ids_starting_with(prefix);
+    let ids = |kind, prefix: &str| shell.held(kind, prefix);
     assert_eq!(complete(shell.commands(), "pi", &ids).1, ["ping "]);
     assert_eq!(complete(shell.commands(), "ping al", &ids).1, ["alice "]);
     assert_eq!(complete(shell.commands(), "help pi", &ids).1, ["ping "]);

@@ -131,12 +131,7 @@ fn reaped(m: &Manager, run: &GcRun) -> Vec<String> {
 }
 
 fn event(at: Time, id: &str, last_access: Time, kind: EventKind) -> Event {
-    Event {
-        at,
-        id: id.into(),
-        last_access,
-        kind,
-    }
+    Event::new(at, id, last_access, kind)
 }
 
 fn report(scanned: u64, reaped: u64) -> GcReport {

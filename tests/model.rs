@@ -138,18 +138,19 @@ impl Model {
             EventKind::Adopted => &mut self.stats.adopted,
             EventKind::Accessed(_) => &mut self.stats.accessed,
             EventKind::Revived(_) => &mut self.stats.revived,
+            EventKind::Regenerated => &mut self.stats.regenerated,
             EventKind::Removed(Reason::Gc) => &mut self.stats.reaped_gc,
             EventKind::Removed(Reason::Expired) => &mut self.stats.reaped_expired,
             EventKind::Removed(Reason::Evicted) => &mut self.stats.reaped_evicted,
             EventKind::Removed(Reason::Destroyed) => &mut self.stats.reaped_destroyed,
         };
         *counter += 1;
-        let event = Event {
-            at: Time::from_unix_nanos(at),
-            id: id.into(),
-            last_access: Time::from_unix_nanos(last),
+        let event = Event::new(
+            Time::from_unix_nanos(at),
+            id,
+            Time::from_unix_nanos(last),
             kind,
-        };
+        );
         self.events.push(event.clone());
         self.log.push(event);
     }
@@ -907,10 +908,11 @@ fn config() -> ProptestConfig {
     }
 }
 
-/// Every one of the 16 sets of defects, each with its own run of cases.
+/// Every one of the 16 sets of the store's defects, each with its own run of cases (the
+/// web's defects change nothing here).
 #[test]
 fn every_combination_of_defects_matches_the_model() {
-    for defects in Defects::every() {
+    for defects in Defects::STORE.subsets() {
         let mut runner = TestRunner::new(config());
         let cases = (setup(), prop::collection::vec(op(), 1..80));
         let result = runner.run(&cases, |(setup, ops)| run(defects, &setup, &ops));

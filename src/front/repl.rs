@@ -41,8 +41,8 @@ impl Completer for ReplHelper {
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let shell = self.shell.borrow();
-        let ids = |prefix: &str| shell.ids_starting_with(prefix);
-        let (start, words) = complete::complete(shell.commands(), &line[..pos], &ids);
+        let held = |kind, prefix: &str| shell.held(kind, prefix);
+        let (start, words) = complete::complete(shell.commands(), &line[..pos], &held);
         let pairs = words
             .into_iter()
             .map(|w| Pair {

@@ -23,6 +23,23 @@ pub struct Config {
     pub capacity: Option<usize>,
     /// How many events the log keeps.
     pub log_capacity: usize,
+    /// The session cookie's `Max-Age`.
+    pub cookie_max_age: MaxAge,
+    /// Whether the session cookie is `HttpOnly`, hidden from scripts.
+    pub cookie_httponly: bool,
+    /// How old a session's `createtime` may be before `/count` rotates its id; `None`: never.
+    pub rotate_after: Option<Duration>,
+}
+
+/// The session cookie's `Max-Age`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MaxAge {
+    /// max-lifetime's, in whole seconds, as `NewManager` sets it.
+    Lifetime,
+    /// This long, in whole seconds.
+    Fixed(Duration),
+    /// None: the cookie lasts until the browser closes.
+    Session,
 }
 
 impl Default for Config {
@@ -35,6 +52,9 @@ impl Default for Config {
             auto_gc: true,
             capacity: None,
             log_capacity: crate::manager::log::DEFAULT_LOG_CAPACITY,
+            cookie_max_age: MaxAge::Lifetime,
+            cookie_httponly: true,
+            rotate_after: Some(Duration::from_secs(360)),
         }
     }
 }
@@ -43,6 +63,17 @@ impl Config {
     /// The GC timer's period in force.
     pub fn interval(&self) -> Duration {
         self.gc_interval.unwrap_or(self.max_lifetime)
+    }
+
+    /// The `Max-Age` the session cookie is sent with, in whole seconds; `None` for none, as
+    /// Go's `http.Cookie` writes none for a `MaxAge` of 0 (a max-lifetime under a second).
+    pub fn cookie_max_age_secs(&self) -> Option<u64> {
+        let age = match self.cookie_max_age {
+            MaxAge::Lifetime => self.max_lifetime,
+            MaxAge::Fixed(d) => d,
+            MaxAge::Session => return None,
+        };
+        Some(age.as_secs()).filter(|&s| s > 0)
     }
 
     /// Checks the values a user can set; see [`crate::manager::Manager::set_max_lifetime`]

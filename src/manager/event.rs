@@ -80,6 +80,9 @@ pub enum EventKind {
     Accessed(Activity),
     /// Used by an activity while expired, and so brought back to life (B7).
     Revived(Activity),
+    /// Given a new id, its data kept (the book's rotation and login, fixed); the event is
+    /// filed under the old id and names the new one.
+    Regenerated,
     /// Removed from the store.
     Removed(Reason),
 }
@@ -96,4 +99,46 @@ pub struct Event {
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
+    /// Who caused it, and the new id of a regenerated session: rare, so kept apart.
+    #[serde(flatten)]
+    pub extra: Option<Box<Extra>>,
+}
+
+/// What few events carry: the client whose request caused them, and a new id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Extra {
+    /// The simulated browser whose request caused the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<CompactString>,
+    /// The id a regenerated session now has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_id: Option<CompactString>,
+}
+
+impl Event {
+    /// An event caused by no client.
+    pub fn new(at: Time, id: &str, last_access: Time, kind: EventKind) -> Event {
+        Event {
+            at,
+            id: id.into(),
+            last_access,
+            kind,
+            extra: None,
+        }
+    }
+
+    /// The client whose request caused it, if any.
+    pub fn client(&self) -> Option<&str> {
+        self.extra.as_ref()?.client.as_deref()
+    }
+
+    /// The new id of a regenerated session.
+    pub fn new_id(&self) -> Option<&str> {
+        self.extra.as_ref()?.new_id.as_deref()
+    }
+
+    /// Whether it happened to session `id`: under that id, or as the id it was given.
+    pub fn concerns(&self, id: &str) -> bool {
+        self.id == id || self.new_id() == Some(id)
+    }
 }

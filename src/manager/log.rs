@@ -136,12 +136,8 @@ mod tests {
     use crate::manager::event::EventKind;
 
     fn event(i: i64) -> Event {
-        Event {
-            at: Time::from_unix_nanos(i),
-            id: "a".into(),
-            last_access: Time::from_unix_nanos(i),
-            kind: EventKind::Created,
-        }
+        let t = Time::from_unix_nanos(i);
+        Event::new(t, "a", t, EventKind::Created)
     }
 
     fn at(events: impl Iterator<Item = impl std::borrow::Borrow<Event>>) -> Vec<i64> {

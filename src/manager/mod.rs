@@ -17,10 +17,11 @@ pub mod stats;
 
 use std::ops::ControlFlow;
 
+use compact_str::CompactString;
 use serde::Serialize;
 
-pub use config::Config;
-pub use event::{Activity, Event, EventKind, Reason};
+pub use config::{Config, MaxAge};
+pub use event::{Activity, Event, EventKind, Extra, Reason};
 pub use log::EventLog;
 pub use run::{GcRun, QuietRuns, Reaped, RunReport};
 pub use sessions::check_id;
@@ -63,6 +64,10 @@ pub struct Manager<S = MemoryStore> {
     ops: u64,
     /// Sessions the store evicted in the current operation (a buffer kept for reuse).
     evicted: Vec<Gone>,
+    /// The client whose request the current operations serve, named in their events.
+    client: Option<CompactString>,
+    /// Whether operations are being gathered into one ([`Manager::together`]).
+    gathering: bool,
 }
 
 impl Manager {
@@ -91,6 +96,8 @@ impl<S: Store> Manager<S> {
             quiet: None,
             ops: 0,
             evicted: Vec::new(),
+            client: None,
+            gathering: false,
         };
         manager.begin(start)?;
         Ok(manager)
@@ -256,9 +263,31 @@ impl<S: Store> Manager<S> {
         result
     }
 
+    /// Runs `work`, the calls one request of `client` makes, as one operation at `now`:
+    /// their events, runs and removals are reported together, and name the client.
+    pub fn together<R>(
+        &mut self,
+        now: Time,
+        client: Option<&str>,
+        work: impl FnOnce(&mut Self) -> R,
+    ) -> Result<R> {
+        self.operation(now, |m| {
+            m.gathering = true;
+            m.client = client.map(CompactString::from);
+            let result = work(m);
+            m.gathering = false;
+            m.client = None;
+            Ok(result)
+        })
+    }
+
     /// Runs one operation at `now`: first the GC work due by then, then `work`; whatever
-    /// `work` returns, even an error, what happened is tallied and logged.
+    /// `work` returns, even an error, what happened is tallied and logged. Inside
+    /// [`Manager::together`], `work` is part of the operation already begun.
     fn operation<R>(&mut self, now: Time, work: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        if self.gathering {
+            return work(self);
+        }
         self.begin(now)?;
         let result = work(self);
         self.finish()?;
@@ -309,12 +338,7 @@ fn removed(reason: Reason) -> EventKind {
 }
 
 fn gc_event(at: Time, id: &str, last_access: Time) -> Event {
-    Event {
-        at,
-        id: id.into(),
-        last_access,
-        kind: removed(Reason::Gc),
-    }
+    Event::new(at, id, last_access, removed(Reason::Gc))
 }
 
 /// Goes on until `len` reaches `limit`.

@@ -4,9 +4,9 @@
 
 use compact_str::CompactString;
 
-use super::{Activity, Event, EventKind, Manager, ReadOutcome, Reason, removed};
+use super::{Activity, Event, EventKind, Extra, Manager, ReadOutcome, Reason, removed};
 use crate::basics::time::Time;
-use crate::store::{Access, Answer, Gone, Op, Placement, Read, Store, Value};
+use crate::store::{Access, Answer, Gone, Op, Placement, Read, Renamed, Store, Value};
 use crate::{Error, Result};
 
 impl<S: Store> Manager<S> {
@@ -34,12 +34,7 @@ impl<S: Store> Manager<S> {
                 }
             };
             m.push_evicted(now);
-            m.log.sink().push(Event {
-                at: now,
-                id: id.clone(),
-                last_access: now,
-                kind: EventKind::Created,
-            });
+            m.push(now, &id, now, EventKind::Created);
             Ok(id)
         })
     }
@@ -105,6 +100,31 @@ impl<S: Store> Manager<S> {
         self.access(id, Op::Touch, Activity::Touch, now).map(drop)
     }
 
+    /// Gives session `id` a new generated id, its data, times and place kept, and the old
+    /// id gone. Returns the new id. An expired session is removed instead (lazy expiry),
+    /// unless B7 is on.
+    pub fn regenerate(&mut self, id: &str, now: Time) -> Result<CompactString> {
+        self.operation(now, |m| {
+            let expiry = m.rules().expiry(now);
+            loop {
+                let to: CompactString = m.ids.next_id()?.into();
+                match m.store.rename(id, &to, expiry) {
+                    // A generated id that is taken is drawn again.
+                    Err(Error::SessionExists(_)) => continue,
+                    Err(e) => return Err(e),
+                    Ok(Renamed::Expired(gone)) => return Err(m.lazily_expired(now, gone)),
+                    Ok(Renamed::Done { last_access, .. }) => {
+                        m.push(now, id, last_access, EventKind::Regenerated);
+                        if let Some(event) = m.log.sink().last_mut() {
+                            event.extra.get_or_insert_default().new_id = Some(to.clone());
+                        }
+                        return Ok(to);
+                    }
+                }
+            }
+        })
+    }
+
     /// `SessionDestroy`.
     pub fn destroy(&mut self, id: &str, now: Time) -> Result<()> {
         self.operation(now, |m| {
@@ -149,27 +169,28 @@ impl<S: Store> Manager<S> {
         Error::Expired(gone.id.into())
     }
 
+    /// Logs an event of the current operation, naming its client if it has one.
     fn push(&mut self, at: Time, id: &str, last_access: Time, kind: EventKind) {
-        self.log.sink().push(Event {
-            at,
-            id: id.into(),
-            last_access,
-            kind,
-        });
+        let mut event = Event::new(at, id, last_access, kind);
+        if let Some(client) = &self.client {
+            event.extra = Some(Box::new(Extra {
+                client: Some(client.clone()),
+                new_id: None,
+            }));
+        }
+        self.log.sink().push(event);
     }
 
     fn push_evicted(&mut self, now: Time) {
         if self.evicted.is_empty() {
             return;
         }
-        for gone in self.evicted.drain(..) {
-            self.log.sink().push(Event {
-                at: now,
-                id: gone.id,
-                last_access: gone.last_access,
-                kind: removed(Reason::Evicted),
-            });
+        // Taken out and put back, so that its buffer is reused.
+        let mut evicted = std::mem::take(&mut self.evicted);
+        for gone in evicted.drain(..) {
+            self.push(now, &gone.id, gone.last_access, removed(Reason::Evicted));
         }
+        self.evicted = evicted;
     }
 }
 

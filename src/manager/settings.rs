@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use super::Manager;
 use super::config::{capacity_error, positive};
-use crate::Result;
+use super::{Manager, MaxAge};
 use crate::basics::time::Time;
 use crate::rules::Defects;
 use crate::store::Store;
+use crate::{Error, Result};
 
 impl<S: Store> Manager<S> {
     /// Sets max-lifetime. If the GC interval follows it, the timer is re-armed from now.
@@ -55,6 +55,44 @@ impl<S: Store> Manager<S> {
             return Err(capacity_error("0"));
         }
         self.config.capacity = capacity;
+        Ok(())
+    }
+
+    /// Sets the name of the session cookie: an HTTP token (RFC 6265), such as `sid`.
+    pub fn set_cookie_name(&mut self, name: &str) -> Result<()> {
+        let separator = |c: char| "()<>@,;:\\\"/[]?={}".contains(c);
+        let token = !name.is_empty() && name.chars().all(|c| c.is_ascii_graphic() && !separator(c));
+        if !token {
+            return Err(Error::Invalid(format!(
+                "invalid cookie-name `{}`: a cookie name is letters, digits and \
+                 !#$%&'*+-.^_`|~, as gosessionid",
+                crate::error::shown(name)
+            )));
+        }
+        self.config.cookie_name = name.to_owned();
+        Ok(())
+    }
+
+    /// Sets the session cookie's `Max-Age`, for cookies sent from now on.
+    pub fn set_cookie_max_age(&mut self, age: MaxAge) -> Result<()> {
+        if let MaxAge::Fixed(d) = age {
+            positive("cookie-max-age", d)?;
+        }
+        self.config.cookie_max_age = age;
+        Ok(())
+    }
+
+    /// Sets whether the session cookie is `HttpOnly`, for cookies sent from now on.
+    pub fn set_cookie_httponly(&mut self, on: bool) {
+        self.config.cookie_httponly = on;
+    }
+
+    /// Sets how old `createtime` may get before `/count` rotates the id (`None`: never).
+    pub fn set_rotate_after(&mut self, d: Option<Duration>) -> Result<()> {
+        if let Some(d) = d {
+            positive("rotate-after", d)?;
+        }
+        self.config.rotate_after = d;
         Ok(())
     }
 

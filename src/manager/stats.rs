@@ -16,6 +16,8 @@ pub struct Stats {
     pub accessed: u64,
     /// Activities on expired sessions that revived them (B7).
     pub revived: u64,
+    /// Sessions given a new id (`regenerate`, and the web layer's fixed rotation and login).
+    pub regenerated: u64,
     /// Removed by GC runs.
     pub reaped_gc: u64,
     /// Removed by lazy expiry on access (B7 fixed).
@@ -48,6 +50,7 @@ impl Stats {
             EventKind::Adopted => &mut self.adopted,
             EventKind::Accessed(_) => &mut self.accessed,
             EventKind::Revived(_) => &mut self.revived,
+            EventKind::Regenerated => &mut self.regenerated,
             EventKind::Removed(Reason::Gc) => &mut self.reaped_gc,
             EventKind::Removed(Reason::Expired) => &mut self.reaped_expired,
             EventKind::Removed(Reason::Evicted) => &mut self.reaped_evicted,

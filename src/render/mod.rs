@@ -5,6 +5,7 @@ mod picture;
 mod table;
 mod tables;
 mod text;
+mod web;
 
 pub use json::{json, json_error};
 pub use text::{error_line, summary_line, text};

@@ -163,7 +163,7 @@ pub fn config(v: &ConfigView, style: Style, out: &mut String) {
 pub fn stats(v: &StatsView, style: Style, out: &mut String) {
     let s = &v.totals;
     let mut g = Grid::new(&[("count", Grid::KEEP), ("value", Grid::KEEP)]);
-    let rows: [(&str, u64); 15] = [
+    let rows: [(&str, u64); 16] = [
         ("stored", v.stored as u64),
         ("live", v.live as u64),
         ("expired, not collected", v.expired as u64),
@@ -171,6 +171,7 @@ pub fn stats(v: &StatsView, style: Style, out: &mut String) {
         ("adopted", s.adopted),
         ("accessed", s.accessed),
         ("revived", s.revived),
+        ("regenerated", s.regenerated),
         ("removed by gc", s.reaped_gc),
         ("removed as expired", s.reaped_expired),
         ("removed as evicted", s.reaped_evicted),
@@ -199,22 +200,30 @@ pub fn log(v: &LogView, style: Style, out: &mut String) {
     if v.matched == 0 {
         let _ = match &v.id {
             Some(id) => writeln!(out, "(no events for `{id}` in the log)"),
-            None => writeln!(out, "(no events)"),
+            None => match &v.client {
+                Some(c) => writeln!(out, "(no events caused by client `{c}` in the log)"),
+                None => writeln!(out, "(no events)"),
+            },
         };
         return;
     }
-    let mut g = Grid::new(&[
-        ("time", 1),
-        ("session", Grid::KEEP),
-        ("event", Grid::KEEP),
-        ("idle before", 0),
-    ]);
+    // The client column shows only when a client caused one of the events.
+    let by_client = v.events.iter().any(|e| e.client().is_some());
+    let mut columns = vec![("time", 1), ("session", Grid::KEEP)];
+    if by_client {
+        columns.push(("client", Grid::KEEP));
+    }
+    columns.extend([("event", Grid::KEEP), ("idle before", 0)]);
+    let mut g = Grid::new(&columns);
     for e in &v.events {
         let what = match e.kind {
             EventKind::Created => "created".to_owned(),
             EventKind::Adopted => "adopted (B5)".to_owned(),
             EventKind::Accessed(a) => format!("accessed: {}", a.name()),
             EventKind::Revived(a) => format!("revived: {} (B7)", a.name()),
+            EventKind::Regenerated => {
+                format!("regenerated as {}", short_id(e.new_id().unwrap_or("?")))
+            }
             EventKind::Removed(r) => format!("removed: {}", r.name()),
         };
         let color = match e.kind {
@@ -222,12 +231,15 @@ pub fn log(v: &LogView, style: Style, out: &mut String) {
             EventKind::Created | EventKind::Adopted => Some(Color::Green),
             _ => None,
         };
-        g.row(vec![
+        let mut row = vec![
             plain(e.at),
             (short_id(&e.id).into_owned(), Some(Color::Cyan)),
-            (what, color),
-            plain(idle_before(e)),
-        ]);
+        ];
+        if by_client {
+            row.push(plain(e.client().unwrap_or("-")));
+        }
+        row.extend([(what, color), plain(idle_before(e))]);
+        g.row(row);
     }
     if !v.events.is_empty() {
         g.push(style, out);

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Context, Style, picture, short_id, tables};
+use super::{Context, Style, picture, short_id, tables, web};
 use crate::basics::time::Span;
 use crate::manager::{Event, EventKind, QuietRuns, ReadOutcome, Reason, RunReport};
 use crate::shell::reply::{Outcome, Reply, SessionRow, Summary};
@@ -17,10 +17,15 @@ pub fn text(outcome: &Outcome, cx: &Context, style: Style, out: &mut String) {
     for run in &outcome.runs {
         run_line(run, out);
     }
-    for event in &outcome.events {
-        event_line(event, cx, out);
+    if let Reply::Visit(v) = &outcome.reply {
+        // A visit tells its own story, with the events in their place.
+        web::visit(v, &outcome.events, &|e, out| event_line(e, cx, out), out);
+    } else {
+        for event in &outcome.events {
+            event_line(event, cx, out);
+        }
+        reply(&outcome.reply, cx, style, out);
     }
-    reply(&outcome.reply, cx, style, out);
     if let Some(quiet) = outcome.quiet_runs {
         quiet_line(quiet, out);
     }
@@ -142,6 +147,26 @@ fn reply(reply: &Reply, cx: &Context, style: Style, out: &mut String) {
                 None => Ok(()),
             }
         }
+        Reply::Visit(_) => Ok(()),
+        Reply::Clients { clients } => {
+            web::clients(clients, style, out);
+            Ok(())
+        }
+        Reply::Cookie {
+            client,
+            name,
+            change,
+        } => {
+            web::cookie(client, name, change, out);
+            Ok(())
+        }
+        Reply::Copied { from, to, cookie } => writeln!(
+            out,
+            "{to} now sends {from}'s cookie: {}={}",
+            cookie.name, cookie.value
+        ),
+        Reply::DocumentCookie { value, .. } => writeln!(out, "document.cookie = {value:?}"),
+        Reply::Regenerated { to, .. } => writeln!(out, "{to}"),
         Reply::Stats(view) => {
             tables::stats(view, style, out);
             Ok(())

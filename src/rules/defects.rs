@@ -11,25 +11,47 @@ pub enum Defect {
     /// `SessionInit` uses `PushBack`: a new untouched session sits at the back, where GC
     /// starts, and GC stops at it.
     B1,
+    /// `SessionDestroy` passes the cookie's value still URL-escaped, so it destroys nothing.
+    B3,
+    /// The `/count` rotation destroys, then starts a session from the same request's old
+    /// cookie: no new id is issued.
+    B4,
     /// `SessionRead` adopts an unknown id.
     B5,
     /// Nothing checks expiry on access: an expired session is revived.
     B7,
     /// Expiry is `timeAccessed.Unix() + maxlifetime < now.Unix()`: whole seconds, strict `<`.
     B8,
+    /// The cookie's `Max-Age` is sent once, at creation, and never refreshed.
+    B11,
+    /// Login keeps the session id it had before (fixation).
+    B14,
 }
 
 impl Defect {
     /// Every switchable defect, in order.
-    pub const ALL: [Defect; 4] = [Defect::B1, Defect::B5, Defect::B7, Defect::B8];
+    pub const ALL: [Defect; 8] = [
+        Defect::B1,
+        Defect::B3,
+        Defect::B4,
+        Defect::B5,
+        Defect::B7,
+        Defect::B8,
+        Defect::B11,
+        Defect::B14,
+    ];
 
     /// Its name, as `B1`.
     pub fn name(self) -> &'static str {
         match self {
             Defect::B1 => "B1",
+            Defect::B3 => "B3",
+            Defect::B4 => "B4",
             Defect::B5 => "B5",
             Defect::B7 => "B7",
             Defect::B8 => "B8",
+            Defect::B11 => "B11",
+            Defect::B14 => "B14",
         }
     }
 
@@ -47,7 +69,11 @@ impl Defects {
     pub const NONE: Defects = Defects(0);
 
     /// The book's code as written: every defect on.
-    pub const ALL: Defects = Defects(0b1111);
+    pub const ALL: Defects = Defects(0xff);
+
+    /// The defects of the store (§6.3): B1, B5, B7 and B8. The others are the manager's, on
+    /// the web (§6.2, §6.4).
+    pub const STORE: Defects = Defects(0b11_1001);
 
     /// Whether `defect` is reproduced.
     pub fn has(self, defect: Defect) -> bool {
@@ -64,9 +90,16 @@ impl Defects {
         Defect::ALL.into_iter().filter(move |d| self.has(*d))
     }
 
-    /// Every set of defects, `none` first and `all` last: 16 of them.
+    /// Every set of defects, `none` first and `all` last: 256 of them.
     pub fn every() -> impl Iterator<Item = Defects> {
-        (0..=Defects::ALL.0).map(Defects)
+        Defects::ALL.subsets()
+    }
+
+    /// Every subset of this set, the empty one first and this one last.
+    pub fn subsets(self) -> impl Iterator<Item = Defects> {
+        (0..=u8::MAX)
+            .filter(move |bits| bits & !self.0 == 0)
+            .map(Defects)
     }
 
     /// Parses `none`, `all`, `book` (the same as `all`) or a comma-separated list of names,
@@ -96,8 +129,8 @@ fn unknown(word: &str) -> Error {
         _ => format!("unknown defect `{}`", crate::error::shown(word)),
     };
     Error::Invalid(format!(
-        "invalid defects: {why}; expected none, all (or book), or a list of B1, B5, B7, B8 \
-         such as B1,B7"
+        "invalid defects: {why}; expected none, all (or book), or a list of B1, B3, B4, B5, \
+         B7, B8, B11, B14 such as B1,B7"
     ))
 }
 
@@ -134,13 +167,17 @@ mod tests {
             ("BOOK", "all"),
             ("b7, B1", "B1,B7"),
             ("B8", "B8"),
-            ("B1,B5,B7,B8", "all"),
+            ("B1,B5,B7,B8", "B1,B5,B7,B8"),
+            ("b14,b3", "B3,B14"),
+            ("B1,B3,B4,B5,B7,B8,B11,B14", "all"),
         ] {
             let set = Defects::parse(text).unwrap();
             assert_eq!(set.to_string(), shown, "{text}");
             assert_eq!(Defects::parse(shown).unwrap(), set);
         }
-        assert_eq!(Defects::every().count(), 16);
+        assert_eq!(Defects::every().count(), 256);
+        assert_eq!(Defects::STORE.to_string(), "B1,B5,B7,B8");
+        assert_eq!(Defects::STORE.subsets().count(), 16);
         assert!(Defects::every().all(|d| Defects::parse(&d.to_string()) == Ok(d)));
     }
 
@@ -148,7 +185,7 @@ mod tests {
     fn unknown_defects_say_what_is_right() {
         let e = Defects::parse("B1,B9").unwrap_err().to_string();
         assert!(e.contains("unknown defect `B9`"), "{e}");
-        assert!(e.contains("B1, B5, B7, B8"), "{e}");
+        assert!(e.contains("B1, B3, B4, B5, B7, B8, B11, B14"), "{e}");
         let e = Defects::parse("b2").unwrap_err().to_string();
         assert!(e.contains("B2 is not a switch"), "{e}");
         assert!(Defects::parse("B1,").is_err());

@@ -120,6 +120,8 @@ pub struct Args<'a> {
     words: Vec<&'a str>,
     next: usize,
     limit: Limit,
+    /// Options with a value that the synopsis names, such as `--client NAME`.
+    named: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> Args<'a> {
@@ -131,6 +133,7 @@ impl<'a> Args<'a> {
             words: Vec::with_capacity(words.len()),
             next: 0,
             limit: Limit::Default,
+            named: Vec::new(),
         };
         let mut rest = words.iter();
         while let Some(word) = rest.next() {
@@ -147,6 +150,16 @@ impl<'a> Args<'a> {
                     args.count(n)?
                 }
                 w if w.starts_with("--limit=") => args.count(&w["--limit=".len()..])?,
+                w if command.args.contains(&format!("[{w} ")) => {
+                    let value = rest
+                        .next()
+                        .ok_or_else(|| args.usage(&format!("`{w}` needs a value")))?;
+                    if args.named.iter().any(|(n, _)| *n == w) {
+                        return Err(args.usage(&format!("`{w}` is given twice")));
+                    }
+                    args.named.push((w, value));
+                    continue;
+                }
                 w => return Err(args.usage(&format!("unknown option `{w}`"))),
             };
             if args.limit != Limit::Default {
@@ -166,6 +179,14 @@ impl<'a> Args<'a> {
     /// `--limit N`, `--all`, or neither.
     pub fn limit(&self) -> Limit {
         self.limit
+    }
+
+    /// The value of option `name` (such as `--client`), if given.
+    pub fn named(&self, name: &str) -> Option<String> {
+        self.named
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| (*v).to_owned())
     }
 
     /// The next argument, which the synopsis requires.

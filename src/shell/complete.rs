@@ -6,11 +6,12 @@ use super::help::TOPICS;
 use super::setting::Setting;
 
 /// Completions for the text before the cursor: where the replaced word starts, and the
-/// candidates that replace it. `ids` gives the stored ids that start with a prefix.
+/// candidates that replace it. `held` gives what the simulation holds of a kind (stored
+/// ids, clients) that starts with a prefix.
 pub fn complete(
     commands: &[Command],
     before: &str,
-    ids: &dyn Fn(&str) -> Vec<String>,
+    held: &dyn Fn(Complete, &str) -> Vec<String>,
 ) -> (usize, Vec<String>) {
     let start = before.rfind(char::is_whitespace).map_or(0, |i| {
         i + before[i..].chars().next().map_or(1, char::len_utf8)
@@ -36,7 +37,11 @@ pub fn complete(
     let positional = positional(args, shape.limit);
     let kind = command.completes.get(positional.len());
     let candidates = match kind.copied().unwrap_or(Complete::Free) {
-        Complete::Id => ids(word).into_iter().map(|id| format!("{id} ")).collect(),
+        kind @ (Complete::Id | Complete::Client) => held(kind, word)
+            .into_iter()
+            .map(|id| format!("{id} "))
+            .collect(),
+        Complete::Path => starting(&mut crate::web::pages::PATHS.iter().copied()),
         Complete::Setting => starting(&mut Setting::ALL.iter().map(|s| s.name())),
         Complete::SettingValue => match positional.last().map(|w| Setting::parse(w)) {
             Some(Ok(setting)) => starting(&mut setting.choices().iter().copied()),
@@ -92,14 +97,15 @@ pub fn hint(commands: &[Command], line: &str) -> Option<String> {
     (!rest.is_empty()).then(|| rest.join(" "))
 }
 
-/// The positional words of `args`: without `--all`, `--limit N` and `--limit=N` when the
-/// command takes them.
+/// The positional words of `args`: without `--all`, `--limit N`, `--limit=N` and
+/// `--client NAME` when the command takes them.
 fn positional<'a>(args: &[&'a str], limit: bool) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut words = args.iter();
     while let Some(&w) = words.next() {
         match w {
-            "--limit" if limit => {
+            // Options that take a value.
+            "--limit" | "--client" if limit => {
                 words.next();
             }
             w if limit && w.starts_with("--") => {}
@@ -134,7 +140,7 @@ mod tests {
 
     fn names(before: &str, ids: &[&str]) -> Vec<String> {
         let owned: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
-        let lookup = move |prefix: &str| -> Vec<String> {
+        let lookup = move |_: Complete, prefix: &str| -> Vec<String> {
             let mut v: Vec<String> = owned
                 .iter()
                 .filter(|id| id.starts_with(prefix))
@@ -160,11 +166,14 @@ mod tests {
         assert_eq!(names("set alice ", &["alice"]), Vec::<String>::new());
         assert_eq!(names("config max", &[]), ["max-lifetime "]);
         assert_eq!(names("config auto-gc o", &[]), ["on ", "off "]);
-        assert_eq!(names("config defects B", &[]), ["B1 ", "B5 ", "B7 ", "B8 "]);
+        assert_eq!(
+            names("config defects B", &[]),
+            ["B1 ", "B3 ", "B4 ", "B5 ", "B7 ", "B8 ", "B11 ", "B14 "]
+        );
         assert_eq!(names("help bo", &[]), ["book "]);
         assert_eq!(names("list --a", &[]), ["--all "]);
         assert_eq!(names("log --all a", &["alice"]), ["alice "]);
-        assert_eq!(complete(COMMANDS, "get al", &|_| vec![]).0, 4);
+        assert_eq!(complete(COMMANDS, "get al", &|_, _| vec![]).0, 4);
     }
 
     #[test]
@@ -182,8 +191,9 @@ mod tests {
         assert_eq!(hint_of("list --limit 3 "), None);
         assert_eq!(
             hint_of("log alice ").as_deref(),
-            Some("[--limit N | --all]")
+            Some("[--client NAME] [--limit N | --all]")
         );
+        assert_eq!(hint_of("log --client bob ").as_deref(), Some("[SID]"));
         assert_eq!(hint_of("log --all ").as_deref(), Some("[SID]"));
     }
 }

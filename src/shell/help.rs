@@ -35,16 +35,18 @@ pub const TOPICS: &[&str] = &["book", "ids"];
 /// `help`: every command with its one-line meaning, in at most 80 columns
 /// (a test holds every command's summary to that).
 pub fn overview(commands: &[Command]) -> String {
-    let width = commands
-        .iter()
-        .map(|c| c.synopsis().chars().count())
-        .max()
-        .unwrap_or(0);
+    /// The synopsis column; a longer synopsis has its summary on the next line.
+    const WIDTH: usize = 29;
     let mut out = String::from(
         "Commands (`help COMMAND`: one in full; `help book`: defects; `help ids`: ids):\n",
     );
     for c in commands {
-        out.push_str(&format!("  {:<width$}  {}\n", c.synopsis(), c.summary));
+        let synopsis = c.synopsis();
+        if synopsis.chars().count() > WIDTH {
+            out.push_str(&format!("  {synopsis}\n  {:WIDTH$}  {}\n", "", c.summary));
+        } else {
+            out.push_str(&format!("  {synopsis:<WIDTH$}  {}\n", c.summary));
+        }
     }
     out.push_str(
         "Durations: 90s, 30m, 1h30m, 500ms, 2d. Lines starting with # are comments.\n\

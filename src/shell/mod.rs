@@ -14,7 +14,7 @@ pub mod setting;
 use std::ops::ControlFlow;
 
 use args::{Args, Limit, Shape};
-use commands::{COMMANDS, Command, Kind};
+use commands::{COMMANDS, Command, Complete, Kind};
 use options::{ClockKind, Options};
 use reply::{Listing, Outcome, SessionRow, Summary};
 
@@ -23,6 +23,7 @@ use crate::basics::clock::Clock;
 use crate::basics::time::Time;
 use crate::manager::Manager;
 use crate::store::{End, Store, View};
+use crate::web::Clients;
 
 /// How many rows `list`, `lru`, `timeline`, `gc` and `log` show by default.
 pub const DEFAULT_ROWS: usize = 20;
@@ -32,6 +33,8 @@ pub const DEFAULT_ROWS: usize = 20;
 pub struct Shell {
     manager: Manager,
     clock: Clock,
+    /// The simulated browsers.
+    clients: Clients,
     /// The options of this simulation.
     options: Options,
     /// The options sessim started with, which `reset` starts from.
@@ -53,6 +56,7 @@ impl Shell {
         Ok(Shell {
             manager,
             clock,
+            clients: Clients::default(),
             origin: options.clone(),
             options,
             commands,
@@ -63,6 +67,7 @@ impl Shell {
     /// Starts a fresh simulation with `options`; on error the current one goes on.
     pub fn reset(&mut self, options: Options) -> Result<()> {
         (self.manager, self.clock) = simulation(&options)?;
+        self.clients = Clients::default();
         self.options = options;
         Ok(())
     }
@@ -96,6 +101,21 @@ impl Shell {
             max_lifetime: c.max_lifetime,
             auto_gc: c.auto_gc,
             now: self.now(),
+        }
+    }
+
+    /// The simulated browsers.
+    pub fn clients(&self) -> &Clients {
+        &self.clients
+    }
+
+    /// What the simulation holds of `kind` (ids, clients) that starts with `prefix`, sorted:
+    /// for completion.
+    pub fn held(&self, kind: Complete, prefix: &str) -> Vec<String> {
+        match kind {
+            Complete::Id => self.ids_starting_with(prefix),
+            Complete::Client => self.clients.names_starting_with(prefix),
+            _ => Vec::new(),
         }
     }
 

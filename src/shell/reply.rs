@@ -6,8 +6,9 @@ use serde::{Serialize, Serializer};
 
 use super::setting::{Setting, on_off};
 use crate::basics::time::{Span, Time};
-use crate::manager::{Event, QuietRuns, ReadOutcome, RunReport, Stats};
+use crate::manager::{Event, MaxAge, QuietRuns, ReadOutcome, RunReport, Stats};
 use crate::rules::Defects;
+use crate::web::{Kept, Request, Response};
 
 /// Serializes a duration in sessim's span format, as `1h30m`.
 pub fn span<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -75,6 +76,14 @@ pub struct ConfigView {
     pub provider: &'static str,
     pub defects: Defects,
     pub cookie_name: String,
+    #[serde(skip)]
+    pub cookie_max_age: MaxAge,
+    /// The `Max-Age` sent, in seconds; `None` for none.
+    #[serde(rename = "cookie_max_age")]
+    pub cookie_max_age_secs: Option<u64>,
+    pub cookie_httponly: bool,
+    #[serde(serialize_with = "span_opt")]
+    pub rotate_after: Option<Duration>,
     #[serde(serialize_with = "span")]
     pub max_lifetime: Duration,
     #[serde(serialize_with = "span_opt")]
@@ -97,6 +106,19 @@ impl ConfigView {
             Setting::Provider => self.provider.to_owned(),
             Setting::Defects => self.defects.to_string(),
             Setting::CookieName => self.cookie_name.clone(),
+            Setting::CookieMaxAge => {
+                let sent = || match self.cookie_max_age_secs {
+                    Some(secs) => Span(Duration::from_secs(secs)).to_string(),
+                    None => "none".to_owned(),
+                };
+                match self.cookie_max_age {
+                    MaxAge::Lifetime => format!("auto ({})", sent()),
+                    MaxAge::Fixed(_) => sent(),
+                    MaxAge::Session => "session".to_owned(),
+                }
+            }
+            Setting::CookieHttponly => on_off(self.cookie_httponly).to_owned(),
+            Setting::RotateAfter => or_none(self.rotate_after.map(|d| Span(d).to_string()), "off"),
             Setting::MaxLifetime => Span(self.max_lifetime).to_string(),
             Setting::GcInterval => match self.gc_interval {
                 Some(d) => Span(d).to_string(),
@@ -128,12 +150,42 @@ pub struct StatsView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LogView {
     pub id: Option<String>,
+    pub client: Option<String>,
     #[serde(rename = "entries")]
     pub events: Vec<Event>,
     /// How many kept events matched, of which `events` are the latest.
     pub matched: usize,
     /// Whether the bounded log has forgotten older events.
     pub older_forgotten: bool,
+}
+
+/// A client's request and the answer, for `visit`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Visit {
+    pub client: String,
+    pub request: Request,
+    pub response: Response,
+    /// The session the page used in the end, if any.
+    pub session: Option<String>,
+}
+
+/// A client and the cookies it would send, for `clients`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientRow {
+    pub client: String,
+    pub cookies: Vec<Kept>,
+}
+
+/// What `cookie` did to a client's session cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "did", content = "cookie", rename_all = "lowercase")]
+pub enum CookieChange {
+    /// Shown: the cookie held, if any.
+    Shown(Option<Kept>),
+    /// Planted: the client now holds this cookie.
+    Planted(Kept),
+    /// Cleared: whether there was one.
+    Cleared(bool),
 }
 
 /// The result of one command.
@@ -176,6 +228,29 @@ pub enum Reply {
         /// What the new value means that the user may not expect.
         #[serde(skip_serializing_if = "Option::is_none")]
         note: Option<String>,
+    },
+    Visit(Visit),
+    Clients {
+        clients: Vec<ClientRow>,
+    },
+    Cookie {
+        client: String,
+        name: String,
+        #[serde(flatten)]
+        change: CookieChange,
+    },
+    Copied {
+        from: String,
+        to: String,
+        cookie: Kept,
+    },
+    DocumentCookie {
+        client: String,
+        value: String,
+    },
+    Regenerated {
+        from: String,
+        to: String,
     },
     Stats(StatsView),
     Log(LogView),

@@ -10,6 +10,9 @@ pub enum Setting {
     Provider,
     Defects,
     CookieName,
+    CookieMaxAge,
+    CookieHttponly,
+    RotateAfter,
     MaxLifetime,
     GcInterval,
     AutoGc,
@@ -22,10 +25,13 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in table order.
-    pub const ALL: [Setting; 11] = [
+    pub const ALL: [Setting; 14] = [
         Setting::Provider,
         Setting::Defects,
         Setting::CookieName,
+        Setting::CookieMaxAge,
+        Setting::CookieHttponly,
+        Setting::RotateAfter,
         Setting::MaxLifetime,
         Setting::GcInterval,
         Setting::AutoGc,
@@ -42,6 +48,9 @@ impl Setting {
             Setting::Provider => "provider",
             Setting::Defects => "defects",
             Setting::CookieName => "cookie-name",
+            Setting::CookieMaxAge => "cookie-max-age",
+            Setting::CookieHttponly => "cookie-httponly",
+            Setting::RotateAfter => "rotate-after",
             Setting::MaxLifetime => "max-lifetime",
             Setting::GcInterval => "gc-interval",
             Setting::AutoGc => "auto-gc",
@@ -59,6 +68,9 @@ impl Setting {
             Setting::Provider => "where sessions are stored (--provider)",
             Setting::Defects => "the book's defects reproduced (help book)",
             Setting::CookieName => "the manager's cookie name",
+            Setting::CookieMaxAge => "the cookie's Max-Age (auto: max-lifetime)",
+            Setting::CookieHttponly => "whether scripts are kept from the cookie",
+            Setting::RotateAfter => "age of createtime at which /count rotates",
             Setting::MaxLifetime => "idle time before a session expires",
             Setting::GcInterval => "period of the GC timer (auto: max-lifetime)",
             Setting::AutoGc => "whether the GC timer runs",
@@ -75,6 +87,10 @@ impl Setting {
         matches!(
             self,
             Setting::Defects
+                | Setting::CookieName
+                | Setting::CookieMaxAge
+                | Setting::CookieHttponly
+                | Setting::RotateAfter
                 | Setting::MaxLifetime
                 | Setting::GcInterval
                 | Setting::AutoGc
@@ -85,8 +101,12 @@ impl Setting {
     /// The values offered when completing `config NAME `.
     pub fn choices(self) -> &'static [&'static str] {
         match self {
-            Setting::Defects => &["none", "all", "B1", "B5", "B7", "B8"],
-            Setting::AutoGc => &["on", "off"],
+            Setting::Defects => &[
+                "none", "all", "B1", "B3", "B4", "B5", "B7", "B8", "B11", "B14",
+            ],
+            Setting::AutoGc | Setting::CookieHttponly => &["on", "off"],
+            Setting::CookieMaxAge => &["auto", "session"],
+            Setting::RotateAfter => &["off"],
             Setting::GcInterval => &["auto"],
             Setting::Capacity => &["none"],
             _ => &[],
@@ -127,13 +147,13 @@ pub fn on_off(on: bool) -> &'static str {
     if on { "on" } else { "off" }
 }
 
-/// Parses `on`/`off` (or `true`/`false`, `yes`/`no`).
-pub fn parse_switch(value: &str) -> Result<bool> {
+/// Parses `on`/`off` (or `true`/`false`, `yes`/`no`) for setting `name`.
+pub fn parse_switch(name: &str, value: &str) -> Result<bool> {
     match value {
         "on" | "true" | "yes" => Ok(true),
         "off" | "false" | "no" => Ok(false),
         other => Err(Error::Invalid(format!(
-            "invalid auto-gc `{other}`: expected on or off (or true/false, yes/no)"
+            "invalid {name} `{other}`: expected on or off (or true/false, yes/no)"
         ))),
     }
 }

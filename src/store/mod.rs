@@ -122,6 +122,20 @@ pub enum Read {
     Expired(Gone),
 }
 
+/// What [`Store::rename`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Renamed {
+    /// The session has its new id; it was last accessed then.
+    Done {
+        /// Its last access, unchanged.
+        last_access: Time,
+        /// Whether it had expired (kept, as lazy expiry was off).
+        expired: bool,
+    },
+    /// The session had expired and lazy expiry was on: it is removed.
+    Expired(Gone),
+}
+
 /// A session that left the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gone {
@@ -223,6 +237,12 @@ pub trait Store {
     /// accessed at `now`; or, if it has expired and `expiry.lazy` holds, removes it instead.
     /// An unknown id is [`crate::Error::NoSuchSession`].
     fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access>;
+
+    /// Gives session `id` the id `to`, keeping its values, its times and its place in the
+    /// list (a new id is not a use); or, if it has expired and `expiry.lazy` holds, removes
+    /// it instead. An unknown `id` is [`crate::Error::NoSuchSession`], and a `to` that is
+    /// stored is [`crate::Error::SessionExists`].
+    fn rename(&mut self, id: &str, to: &str, expiry: Expiry) -> Result<Renamed>;
 
     /// `SessionDestroy`: removes session `id`. An unknown id is
     /// [`crate::Error::NoSuchSession`].

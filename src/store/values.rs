@@ -94,6 +94,15 @@ impl Packed {
         packed
     }
 
+    /// A buffer of session `id` with this one's pairs, in their order.
+    pub fn renamed(&self, id: &str) -> Packed {
+        let mut packed = Packed::new(id);
+        for (key, value) in self.pairs().iter() {
+            packed.set(key, value);
+        }
+        packed
+    }
+
     /// An empty buffer, to [`Packed::start`] where it will stay.
     pub const EMPTY: Packed = Packed(Repr::Inline {
         len: 0,

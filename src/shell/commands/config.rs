@@ -4,6 +4,7 @@ use super::{Command, Complete, Kind};
 use std::time::Duration;
 
 use crate::basics::time::{Span, Time, parse_duration};
+use crate::manager::MaxAge;
 use crate::rules::{Defect, Defects};
 use crate::shell::Shell;
 use crate::shell::args::Args;
@@ -20,7 +21,9 @@ pub const CONFIG: Command = Command {
              VALUE, changes it: defects none, all or a list such as B1,B7 (see `help \
              book`); max-lifetime DURATION; gc-interval DURATION, or `auto` to follow \
              max-lifetime; auto-gc on|off (turning it on runs GC now); capacity N, or \
-             `none`. A new max-lifetime or gc-interval re-arms the GC timer from now. A \
+             `none`; cookie-name NAME; cookie-max-age DURATION, `auto` (max-lifetime, as \
+             the book) or `session` (no Max-Age); cookie-httponly on|off; rotate-after \
+             DURATION or `off`. A new max-lifetime or gc-interval re-arms the GC timer from now. A \
              lower capacity takes effect at the next creation.",
     example: "config max-lifetime 30m",
     mirrors: "NewManager(\"memory\", \"gosessionid\", 3600)",
@@ -77,7 +80,21 @@ fn apply(sh: &mut Shell, setting: Setting, value: &str) -> Result<()> {
             };
             m.set_gc_interval(d, now)
         }
-        Setting::AutoGc => m.set_auto_gc(parse_switch(value)?, now),
+        Setting::AutoGc => m.set_auto_gc(parse_switch("auto-gc", value)?, now),
+        Setting::CookieName => m.set_cookie_name(value),
+        Setting::CookieMaxAge => m.set_cookie_max_age(match value {
+            "auto" => MaxAge::Lifetime,
+            "session" => MaxAge::Session,
+            text => MaxAge::Fixed(parse_duration(text)?),
+        }),
+        Setting::CookieHttponly => {
+            m.set_cookie_httponly(parse_switch("cookie-httponly", value)?);
+            Ok(())
+        }
+        Setting::RotateAfter => m.set_rotate_after(match value {
+            "off" => None,
+            text => Some(parse_duration(text)?),
+        }),
         Setting::Capacity => m.set_capacity(parse_capacity(value)?),
         fixed => Err(Error::Invalid(format!(
             "`{}` cannot be changed; only {} can",
@@ -95,6 +112,10 @@ fn view(sh: &Shell) -> ConfigView {
         provider: "memory",
         defects: c.defects,
         cookie_name: c.cookie_name.clone(),
+        cookie_max_age: c.cookie_max_age,
+        cookie_max_age_secs: c.cookie_max_age_secs(),
+        cookie_httponly: c.cookie_httponly,
+        rotate_after: c.rotate_after,
         max_lifetime: c.max_lifetime,
         gc_interval: c.gc_interval,
         gc_interval_in_force: c.interval(),

@@ -131,12 +131,14 @@ fn stats(sh: &mut Shell, _: &mut Args<'_>) -> Result<Reply> {
 /// `log [SID] [--limit N | --all]`
 pub const LOG: Command = Command {
     name: "log",
-    args: "[SID] [--limit N | --all]",
-    summary: "the event log, or one session's life",
+    args: "[SID] [--client NAME] [--limit N | --all]",
+    summary: "the event log; one session's or client's story",
     detail: "The latest events (the last 20 by default): created, adopted, accessed, \
-             revived, and removed with the reason (gc, expired, evicted, destroyed). With \
-             SID, only that session's events, even after it is gone. The log keeps the \
-             latest 10,000 events.",
+             revived, regenerated (with the new id), and removed with the reason (gc, \
+             expired, evicted, destroyed). Events a client's visit caused name the client. \
+             With SID, only that session's events, under its old id and its new, even after \
+             it is gone. With --client NAME, only the events NAME's visits caused: one \
+             browser's story. The log keeps the latest 10,000 events.",
     example: "log alice",
     mirrors: "(sessim's own record)",
     completes: &[Complete::Id],
@@ -146,8 +148,12 @@ pub const LOG: Command = Command {
 
 fn log(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
     let id = a.opt_id()?;
+    let client = a.named("--client");
     let log = sh.manager.log();
-    let matches = |e: &&Event| id.as_deref().is_none_or(|id| e.id == id);
+    let matches = |e: &&Event| {
+        id.as_deref().is_none_or(|id| e.concerns(id))
+            && client.as_deref().is_none_or(|c| e.client() == Some(c))
+    };
     let matched = log.iter().filter(matches).count();
     let shown = a.limit().rows(DEFAULT_ROWS).min(matched);
     Ok(Reply::Log(LogView {
@@ -158,6 +164,7 @@ fn log(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
             .cloned()
             .collect(),
         id,
+        client,
         matched,
         older_forgotten: log.dropped() > 0,
     }))

@@ -10,6 +10,7 @@ mod config;
 mod looks;
 mod meta;
 mod sessions;
+mod web;
 
 use super::Shell;
 use super::args::Args;
@@ -33,6 +34,10 @@ pub enum Kind {
 pub enum Complete {
     /// A stored session id.
     Id,
+    /// A client's name.
+    Client,
+    /// A page of the simulated site.
+    Path,
     /// A setting's name.
     Setting,
     /// A value for the setting named before it.
@@ -99,6 +104,12 @@ pub const COMMANDS: &[Command] = &[
     clock::ADVANCE_CLOCK,
     clock::CLOCK,
     config::CONFIG,
+    web::VISIT,
+    web::CLIENTS,
+    web::COOKIE,
+    web::COPY_COOKIE,
+    web::DOCUMENT_COOKIE,
+    web::REGENERATE,
     looks::STATS,
     looks::LOG,
     meta::RESET,

@@ -17,8 +17,8 @@ use table::{Session, SessionTable};
 
 use super::values::Packed;
 use super::{
-    Access, Answer, End, Expiry, Gone, Mark, Op, Placement, Read, Snapshot, Store, Sweep, Value,
-    View,
+    Access, Answer, End, Expiry, Gone, Mark, Op, Placement, Read, Renamed, Snapshot, Store, Sweep,
+    Value, View,
 };
 use crate::basics::time::Time;
 use crate::{Error, Result};
@@ -153,6 +153,23 @@ impl Store for MemoryStore {
             before,
             expired,
             answer,
+        })
+    }
+
+    fn rename(&mut self, id: &str, to: &str, expiry: Expiry) -> Result<Renamed> {
+        let slot = self.find(id)?;
+        let last_access = self.table.get(slot).last_access;
+        let expired = expiry.is_expired(last_access);
+        if self.table.find(to).is_some() {
+            return Err(Error::SessionExists(to.to_owned()));
+        }
+        if expired && expiry.lazy {
+            return Ok(Renamed::Expired(self.remove(slot)));
+        }
+        self.table.rename(slot, to)?;
+        Ok(Renamed::Done {
+            last_access,
+            expired,
         })
     }
 

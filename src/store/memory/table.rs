@@ -150,6 +150,25 @@ impl SessionTable {
         Ok(slot)
     }
 
+    /// Gives the session in `slot` the id `to`, keeping its place, times and pairs, unless
+    /// `to` is stored already.
+    pub fn rename(&mut self, slot: u32, to: &str) -> Result<()> {
+        if self.find(to).is_some() {
+            return Err(Error::SessionExists(to.to_owned()));
+        }
+        // The old entry leaves first: removal shifts entries, which would move a vacancy.
+        let old = self.hash(self.list.get(slot).id_bytes());
+        self.index.remove(old, slot);
+        let session = self.list.get_mut(slot);
+        session.packed = session.packed.renamed(to);
+        let (hash, list) = (self.hash(to.as_bytes()), &self.list);
+        let vacancy = self
+            .index
+            .vacancy(hash, |s| list.get(s).id_bytes() == to.as_bytes());
+        self.index.fill(vacancy.expect("`to` was not stored"), slot);
+        Ok(())
+    }
+
     /// Removes the session in `slot`.
     pub fn remove(&mut self, slot: u32) -> Session {
         let hash = self.hash(self.list.get(slot).id_bytes());
