@@ -243,6 +243,49 @@ const ARITY: &[Arity] = &[
 ];
 
 #[test]
+fn the_web_refuses_bad_input_and_changes_nothing_and_survives_any_cookie() {
+    both(|shell| {
+        shell.execute("visit alice /").expect("a first visit");
+        for (line, why) in [
+            ("cookie nobody", "no client `nobody`; clients are alice"),
+            ("document-cookie nobody", "no client `nobody`"),
+            ("copy-cookie nobody alice", "no client `nobody`"),
+            ("copy-cookie alice ''", "invalid client name"),
+            ("visit '' /", "invalid client name"),
+            ("visit alice count", "a path starts with `/`"),
+            ("visit alice /login user", "a parameter is NAME=VALUE"),
+            ("visit alice /login?user=%zz", "invalid URL escape"),
+            ("regenerate nosuch", "nosuch"),
+            ("log --client", "`--client` needs a value"),
+            ("config cookie-name 'a b'", "invalid cookie-name"),
+            ("config cookie-max-age 0s", "must be longer than 0s"),
+            ("config cookie-httponly maybe", "invalid cookie-httponly"),
+            ("config rotate-after soon", "or `off` for rotate-after"),
+        ] {
+            let e = refused(shell, line);
+            assert!(e.contains(why), "{line}: {e}");
+        }
+        // Whatever a cookie holds, a visit answers, and the manager stays whole.
+        let long = "x".repeat(8 * 1024);
+        for value in [
+            "%zz", "%", "''", "a%20b", "名前", "'a;b'", "a,b", "%01", "'\t'", &long,
+        ] {
+            shell
+                .execute(&format!("cookie mallory {value}"))
+                .expect("planted");
+            let outcome = shell.execute("visit mallory /count").expect("a visit");
+            let Some(outcome) = outcome else {
+                panic!("no outcome")
+            };
+            let json = serde_json::to_value(&outcome).expect("json");
+            assert_eq!(json["response"]["status"], 200, "{value}: {json}");
+            assert!(json["session"].is_string(), "{value}: a session was used");
+            shell.manager().check().expect("the store is whole");
+        }
+    });
+}
+
+#[test]
 fn the_arity_table_covers_every_command() {
     let names: Vec<&str> = ARITY.iter().map(|r| r.0).collect();
     let commands: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();

@@ -72,10 +72,10 @@ pub fn command_help(c: &Command) -> String {
 
 /// `help book`.
 pub const BOOK: &str = "\
-The book's provider (chapter 6.3) has defects. sessim fixes them all by default
-and reproduces any of them on demand: --defects all (or book) runs the code as
-written, --defects B1,B7 some of them; `config defects ...` changes them at the
-prompt, and `#! defects = ...` in a transcript.
+The book's provider (6.3) and manager (6.2, 6.4) have defects. sessim fixes them
+all by default and reproduces any of them on demand: --defects all (or book)
+runs the code as written, --defects B1,B7 some of them; `config defects ...`
+changes them at the prompt, and `#! defects = ...` in a transcript.
 
   B1  SessionInit uses list.PushBack, so a new, untouched session sits at the
       back, where SessionGC starts. GC stops at the first live session it meets,
@@ -85,6 +85,14 @@ prompt, and `#! defects = ...` in a transcript.
       counts nanoseconds, not seconds: GC would run every 3.6 microseconds. B2
       is not a switch: the timer fires every gc-interval, and
       `config gc-interval 3600ns` shows what the book's timer does.
+  B3  SessionDestroy passes the cookie's value to the provider as it is, still
+      URL-escaped (= is %3D), so it destroys nothing: /logout clears the
+      browser's cookie but the session stays on the server until GC.
+      Fixed: the value is unescaped first, as SessionStart does.
+  B4  /count's rotation calls SessionDestroy, then SessionStart on the same
+      request, which reads the old cookie again: no new id is issued (with B3,
+      the same stale session goes on, and the rotation fires again each time).
+      Fixed: the rotation regenerates the id, keeping the data.
   B5  SessionRead adopts an unknown id: it creates a session with whatever id
       the client sent. That allows session fixation and lets clients grow
       memory.
@@ -97,6 +105,21 @@ prompt, and `#! defects = ...` in a transcript.
       with a strict <. A session accessed at 0.9s with a 1h lifetime is still
       live at 3600.5s and expires at 3601s. max-lifetime counts whole seconds.
       Fixed: exact: expired when now - last_access > max-lifetime.
+  B11 The cookie's Max-Age is sent once, when the session is created, while the
+      server expires on idleness: an active user loses the cookie at creation +
+      max-lifetime though the session is alive.
+      Fixed: every response that uses the session sends the cookie again.
+  B14 /login keeps the id the session had: an attacker who planted a known id
+      in the victim's browser (fixation) shares the logged-in session.
+      Fixed: login regenerates the id.
+
+Not simulated, and why:
+  B6  Set and Delete write the session's value map outside any lock, and
+      SessionRead reads the provider's map without its lock, so concurrent
+      requests race. sessim runs one command at a time: no race to show.
+  B12 6.4's token defence (a hidden form field checked against the session)
+      does not compile as printed; its idea is what `regenerate` and the fixed
+      rotation do.
 
 With B5 on, only `read` adopts; set, get, del, incr and touch act on an id you
 hold and refuse unknown ones, as a handle from SessionStart would.";

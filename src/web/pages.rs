@@ -33,7 +33,7 @@ pub fn serve<S: Store>(m: &mut Manager<S>, request: &Request, now: Time) -> Resp
         "/logout" => page.logout(),
         _ => {
             page.response.status = 404;
-            Ok(format!("404 page not found: {}", request.path))
+            Ok(format!("page not found: {}", request.path))
         }
     };
     let mut response = page.response;

@@ -92,6 +92,8 @@ pub struct State {
     /// Events ever logged: kept plus dropped.
     pub logged: u64,
     pub last_event: Option<String>,
+    /// Each client and the cookies it holds.
+    pub clients: Vec<(String, Vec<sessim::web::Kept>)>,
 }
 
 /// Every stored session, front to back.
@@ -122,5 +124,10 @@ pub fn state(shell: &Shell) -> State {
         next_gc: m.next_gc(),
         logged: m.log().len() as u64 + m.log().dropped(),
         last_event: m.log().iter().next_back().map(|e| format!("{e:?}")),
+        clients: shell
+            .clients()
+            .iter()
+            .map(|(name, jar)| (name.to_owned(), jar.live(shell.now()).cloned().collect()))
+            .collect(),
     }
 }

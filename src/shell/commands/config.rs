@@ -85,7 +85,9 @@ fn apply(sh: &mut Shell, setting: Setting, value: &str) -> Result<()> {
         Setting::CookieMaxAge => m.set_cookie_max_age(match value {
             "auto" => MaxAge::Lifetime,
             "session" => MaxAge::Session,
-            text => MaxAge::Fixed(parse_duration(text)?),
+            text => MaxAge::Fixed(parse_duration(text).map_err(|e| {
+                Error::Invalid(format!("{e}; or `auto` (max-lifetime) or `session`"))
+            })?),
         }),
         Setting::CookieHttponly => {
             m.set_cookie_httponly(parse_switch("cookie-httponly", value)?);
@@ -93,7 +95,10 @@ fn apply(sh: &mut Shell, setting: Setting, value: &str) -> Result<()> {
         }
         Setting::RotateAfter => m.set_rotate_after(match value {
             "off" => None,
-            text => Some(parse_duration(text)?),
+            text => Some(
+                parse_duration(text)
+                    .map_err(|e| Error::Invalid(format!("{e}; or `off` for rotate-after")))?,
+            ),
         }),
         Setting::Capacity => m.set_capacity(parse_capacity(value)?),
         fixed => Err(Error::Invalid(format!(
