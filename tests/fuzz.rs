@@ -239,6 +239,30 @@ fn id() -> impl Strategy<Value = String> {
     prop_oneof![8 => pick(&IDS), 1 => word()]
 }
 
+/// A browser's name: mostly one of a few, sometimes anything.
+fn client() -> impl Strategy<Value = String> {
+    prop_oneof![8 => pick(&["alice", "mallory", "bob"]), 1 => word()]
+}
+
+/// A page, or something that is not one.
+fn page() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => pick(&["/", "/login", "/count", "/logout", "/nowhere", "/login?user=bob",
+            "/login?user=%zz", "count", ""]),
+        1 => word(),
+    ]
+}
+
+/// A cookie value a browser could be made to send: ids, garbage, escapes, 8 KB.
+fn cookie_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => pick(&["a", "alice", "%zz", "%", "a%20b", "''", "名前", "'a;b'", "a,b", "%01", "'\t'",
+            "a%3D"]),
+        1 => Just("x".repeat(8 * 1024)),
+        1 => word(),
+    ]
+}
+
 /// A value: short, long, numeric, quoted, Chinese, empty.
 fn value() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -286,6 +310,10 @@ fn well_formed() -> impl Strategy<Value = String> {
             "auto-gc",
             "capacity",
             "colour",
+            "cookie-name",
+            "cookie-max-age",
+            "cookie-httponly",
+            "rotate-after",
         ]),
         prop_oneof![
             pick(&[
@@ -311,6 +339,11 @@ fn well_formed() -> impl Strategy<Value = String> {
                 "B1,B7",
                 "b5",
                 "B2",
+                "B3,B4,B11,B14",
+                "session",
+                "sid",
+                "a b",
+                "a;b",
             ]),
             duration.clone(),
         ],
@@ -348,7 +381,31 @@ fn well_formed() -> impl Strategy<Value = String> {
             .chain(i)
             .chain(l)
             .collect()),
-        pick(&["gc", "clock", "stats"]).prop_map(|c| vec![c]),
+        pick(&["gc", "clock", "stats", "clients"]).prop_map(|c| vec![c]),
+        (
+            client(),
+            page(),
+            proptest::collection::vec(
+                pick(&["user=alice", "user=", "user=<b>", "x=1", "user", "=v"]),
+                0..3
+            )
+        )
+            .prop_map(|(c, p, params)| ["visit".to_owned(), c, p]
+                .into_iter()
+                .chain(params)
+                .collect()),
+        (
+            client(),
+            proptest::option::of(prop_oneof![3 => cookie_value(), 1 => Just("--clear".to_owned())])
+        )
+            .prop_map(|(c, v)| ["cookie".to_owned(), c].into_iter().chain(v).collect()),
+        (client(), client()).prop_map(|(a, b)| vec!["copy-cookie".to_owned(), a, b]),
+        client().prop_map(|c| vec!["document-cookie".to_owned(), c]),
+        id().prop_map(|i| vec!["regenerate".to_owned(), i]),
+        (client(), limit()).prop_map(|(c, l)| ["log".to_owned(), "--client".to_owned(), c]
+            .into_iter()
+            .chain(l)
+            .collect()),
         duration.prop_map(|d| vec!["advance-clock".to_owned(), d]),
         setting.prop_map(|s| ["config".to_owned()].into_iter().chain(s).collect()),
         proptest::collection::vec(

@@ -1,7 +1,8 @@
 //! cargo-fuzz target over `Shell::execute`: the input's lines run on one store, whose
 //! defects and settings come from the first byte. After every line the engine's invariants
 //! hold, output renders as text and as JSON that parses, and a line that failed left the
-//! store as it was (lazy expiry excepted: it removes the one session it reports).
+//! store and the browsers' jars as they were (lazy expiry excepted: it removes the one
+//! session it reports).
 #![no_main]
 
 use std::time::Duration;
@@ -43,6 +44,9 @@ fn snapshot(shell: &Shell) -> String {
         ));
         ControlFlow::Continue(())
     });
+    for (name, jar) in shell.clients().iter() {
+        s.push_str(&format!("\n{name}: {jar:?}"));
+    }
     s
 }
 

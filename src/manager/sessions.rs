@@ -113,11 +113,10 @@ impl<S: Store> Manager<S> {
                     Err(Error::SessionExists(_)) => continue,
                     Err(e) => return Err(e),
                     Ok(Renamed::Expired(gone)) => return Err(m.lazily_expired(now, gone)),
-                    Ok(Renamed::Done { last_access, .. }) => {
-                        m.push(now, id, last_access, EventKind::Regenerated);
-                        if let Some(event) = m.log.sink().last_mut() {
-                            event.extra.get_or_insert_default().new_id = Some(to.clone());
-                        }
+                    Ok(Renamed::Done { last_access }) => {
+                        let mut event = Event::new(now, id, last_access, EventKind::Regenerated);
+                        event.extra = m.extra(Some(to.clone()));
+                        m.log.sink().push(event);
                         return Ok(to);
                     }
                 }
@@ -172,13 +171,20 @@ impl<S: Store> Manager<S> {
     /// Logs an event of the current operation, naming its client if it has one.
     fn push(&mut self, at: Time, id: &str, last_access: Time, kind: EventKind) {
         let mut event = Event::new(at, id, last_access, kind);
-        if let Some(client) = &self.client {
-            event.extra = Some(Box::new(Extra {
-                client: Some(client.clone()),
-                new_id: None,
-            }));
-        }
+        event.extra = self.extra(None);
         self.log.sink().push(event);
+    }
+
+    /// What an event of the current operation carries beyond the common fields: its
+    /// client, and `new_id`; `None` when neither is there, as for every store command.
+    fn extra(&self, new_id: Option<CompactString>) -> Option<Box<Extra>> {
+        if self.client.is_none() && new_id.is_none() {
+            return None;
+        }
+        Some(Box::new(Extra {
+            client: self.client.clone(),
+            new_id,
+        }))
     }
 
     fn push_evicted(&mut self, now: Time) {

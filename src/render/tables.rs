@@ -15,7 +15,7 @@ use crate::shell::reply::{ConfigView, Listing, LogView, SessionDetail, SessionRo
 use crate::shell::setting::Setting;
 
 /// A plain cell.
-fn plain(text: impl ToString) -> (String, Option<Color>) {
+pub(super) fn plain(text: impl ToString) -> (String, Option<Color>) {
     (text.to_string(), None)
 }
 

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use comfy_table::Color;
 
 use super::table::Grid;
+use super::tables::plain;
 use super::{Style, short_id};
 use crate::manager::{Event, EventKind, Reason};
 use crate::shell::reply::{ClientRow, CookieChange, Visit};
@@ -142,8 +143,4 @@ pub fn described(k: &Kept) -> String {
 fn expires(k: &Kept) -> String {
     k.expires
         .map_or_else(|| "session".to_owned(), |t| t.to_string())
-}
-
-fn plain(text: impl ToString) -> (String, Option<Color>) {
-    (text.to_string(), None)
 }

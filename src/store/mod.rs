@@ -125,12 +125,10 @@ pub enum Read {
 /// What [`Store::rename`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Renamed {
-    /// The session has its new id; it was last accessed then.
+    /// The session has its new id (kept even if expired, when lazy expiry is off).
     Done {
         /// Its last access, unchanged.
         last_access: Time,
-        /// Whether it had expired (kept, as lazy expiry was off).
-        expired: bool,
     },
     /// The session had expired and lazy expiry was on: it is removed.
     Expired(Gone),

@@ -159,18 +159,15 @@ impl Store for MemoryStore {
     fn rename(&mut self, id: &str, to: &str, expiry: Expiry) -> Result<Renamed> {
         let slot = self.find(id)?;
         let last_access = self.table.get(slot).last_access;
-        let expired = expiry.is_expired(last_access);
+        // Checked first, so that a refused rename removes nothing.
         if self.table.find(to).is_some() {
             return Err(Error::SessionExists(to.to_owned()));
         }
-        if expired && expiry.lazy {
+        if expiry.lazy && expiry.is_expired(last_access) {
             return Ok(Renamed::Expired(self.remove(slot)));
         }
         self.table.rename(slot, to)?;
-        Ok(Renamed::Done {
-            last_access,
-            expired,
-        })
+        Ok(Renamed::Done { last_access })
     }
 
     fn destroy(&mut self, id: &str) -> Result<Gone> {

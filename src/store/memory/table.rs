@@ -356,6 +356,31 @@ mod tests {
     }
 
     #[test]
+    fn a_renamed_session_keeps_its_place_and_is_found_only_by_its_new_id() {
+        let mut t = SessionTable::default();
+        for i in 0..1000 {
+            t.insert(&format!("s{i}"), Time::from_unix_nanos(i), End::Front)
+                .unwrap();
+        }
+        let slot = t.find("s500").unwrap();
+        t.packed_mut(slot).set("k", "v");
+        assert!(matches!(
+            t.rename(slot, "s501"),
+            Err(Error::SessionExists(_))
+        ));
+        t.rename(slot, "fresh").unwrap();
+        assert_eq!(t.find("s500"), None);
+        assert_eq!(t.find("fresh"), Some(slot));
+        assert_eq!(t.get(slot).packed.pairs().get("k"), Some("v"));
+        assert_eq!(t.get(slot).last_access, Time::from_unix_nanos(500));
+        assert_eq!(t.ids(End::Back)[500], "fresh", "its place in the list");
+        t.check().unwrap();
+        for i in (0..1000).filter(|&i| i != 500) {
+            assert!(t.find(&format!("s{i}")).is_some(), "s{i}");
+        }
+    }
+
+    #[test]
     fn order_is_known_until_a_session_joins_out_of_order() {
         let mut t = SessionTable::default();
         let at = Time::from_unix_nanos;
