@@ -588,3 +588,40 @@ fn every_combination_of_web_defects_matches_the_model() {
         }
     }
 }
+
+/// `visit --format json` carries what a CI needs: client, request cookie, status, each
+/// `Set-Cookie`, body, and the session used.
+#[test]
+fn a_visit_in_json_names_the_request_the_answer_and_the_session() {
+    let options = Options {
+        seed: Some(1),
+        ..Default::default()
+    };
+    let mut shell = Shell::new(options).expect("shell");
+    let json = |shell: &mut Shell, line: &str| {
+        let outcome = shell.execute(line).expect(line).expect("an outcome");
+        serde_json::to_value(&outcome).expect("json")
+    };
+    let first = json(&mut shell, "visit alice /count");
+    let sid = first["session"].as_str().expect("a session").to_owned();
+    assert_eq!(first["client"], "alice");
+    assert_eq!(first["request"]["cookie"], serde_json::Value::Null);
+    assert_eq!(first["response"]["status"], 200);
+    assert_eq!(first["response"]["body"], "countnum = 1");
+    let sent = format!(
+        "gosessionid={}; HttpOnly; Path=/; Max-Age=3600",
+        query_escape(&sid)
+    );
+    assert_eq!(first["response"]["set_cookie"], serde_json::json!([sent]));
+    let out = json(&mut shell, "visit alice /logout");
+    assert_eq!(
+        out["request"]["cookie"],
+        format!("gosessionid={}", query_escape(&sid))
+    );
+    assert_eq!(out["session"], serde_json::Value::Null, "logged out");
+    assert_eq!(
+        out["events"][0]["client"], "alice",
+        "the event names its client"
+    );
+    assert_eq!(out["events"][0]["detail"], "destroyed");
+}

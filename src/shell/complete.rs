@@ -31,6 +31,11 @@ pub fn complete(
         return (start, Vec::new());
     };
     let shape = Shape::of(command.args);
+    // The value of `--client` is a client, wherever it comes.
+    if args.last() == Some(&"--client") && command.args.contains("[--client ") {
+        let names = held(Complete::Client, word);
+        return (start, names.into_iter().map(|n| format!("{n} ")).collect());
+    }
     if shape.limit && word.starts_with('-') {
         return (start, starting(&mut ["--all", "--limit"].into_iter()));
     }
@@ -173,6 +178,15 @@ mod tests {
         assert_eq!(names("help bo", &[]), ["book "]);
         assert_eq!(names("list --a", &[]), ["--all "]);
         assert_eq!(names("log --all a", &["alice"]), ["alice "]);
+        let held = |kind: Complete, prefix: &str| match kind {
+            Complete::Client => vec![format!("{prefix}-client")],
+            _ => vec![format!("{prefix}-id")],
+        };
+        assert_eq!(complete(COMMANDS, "log --client m", &held).1, ["m-client "]);
+        assert_eq!(complete(COMMANDS, "log --client bob m", &held).1, ["m-id "]);
+        assert_eq!(complete(COMMANDS, "copy-cookie a", &held).1, ["a-client "]);
+        assert_eq!(complete(COMMANDS, "visit a /c", &held).1, ["/count "]);
+        assert_eq!(complete(COMMANDS, "regenerate x", &held).1, ["x-id "]);
         assert_eq!(complete(COMMANDS, "get al", &|_, _| vec![]).0, 4);
     }
 
