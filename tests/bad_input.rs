@@ -80,6 +80,14 @@ fn refused(shell: &mut Shell, line: &str) -> String {
     err
 }
 
+/// Each line is refused, changing nothing, with an error that holds its text.
+fn refused_saying(shell: &mut Shell, cases: &[(&str, &str)]) {
+    for &(line, why) in cases {
+        let e = refused(shell, line);
+        assert!(e.contains(why), "{line:?}: {e}");
+    }
+}
+
 fn both(f: impl Fn(&mut Shell)) {
     for defects in [Defects::NONE, Defects::ALL] {
         f(&mut store(defects));
@@ -246,25 +254,25 @@ const ARITY: &[Arity] = &[
 fn the_web_refuses_bad_input_and_changes_nothing_and_survives_any_cookie() {
     both(|shell| {
         shell.execute("visit alice /").expect("a first visit");
-        for (line, why) in [
-            ("cookie nobody", "no client `nobody`; clients are alice"),
-            ("document-cookie nobody", "no client `nobody`"),
-            ("copy-cookie nobody alice", "no client `nobody`"),
-            ("copy-cookie alice ''", "invalid client name"),
-            ("visit '' /", "invalid client name"),
-            ("visit alice count", "a path starts with `/`"),
-            ("visit alice /login user", "a parameter is NAME=VALUE"),
-            ("visit alice /login?user=%zz", "invalid URL escape"),
-            ("regenerate nosuch", "nosuch"),
-            ("log --client", "`--client` needs a value"),
-            ("config cookie-name 'a b'", "invalid cookie-name"),
-            ("config cookie-max-age 0s", "must be longer than 0s"),
-            ("config cookie-httponly maybe", "invalid cookie-httponly"),
-            ("config rotate-after soon", "or `off` for rotate-after"),
-        ] {
-            let e = refused(shell, line);
-            assert!(e.contains(why), "{line}: {e}");
-        }
+        refused_saying(
+            shell,
+            &[
+                ("cookie nobody", "no client `nobody`; clients are alice"),
+                ("document-cookie nobody", "no client `nobody`"),
+                ("copy-cookie nobody alice", "no client `nobody`"),
+                ("copy-cookie alice ''", "invalid client name"),
+                ("visit '' /", "invalid client name"),
+                ("visit alice count", "a path starts with `/`"),
+                ("visit alice /login user", "a parameter is NAME=VALUE"),
+                ("visit alice /login?user=%zz", "invalid URL escape"),
+                ("regenerate nosuch", "nosuch"),
+                ("log --client", "`--client` needs a value"),
+                ("config cookie-name 'a b'", "invalid cookie-name"),
+                ("config cookie-max-age 0s", "must be longer than 0s"),
+                ("config cookie-httponly maybe", "invalid cookie-httponly"),
+                ("config rotate-after soon", "or `off` for rotate-after"),
+            ],
+        );
         // Whatever a cookie holds, a visit answers, and the manager stays whole.
         let long = "x".repeat(8 * 1024);
         for value in [
@@ -428,32 +436,32 @@ fn incr_refuses_non_integers_and_overflow() {
 #[test]
 fn bad_settings_are_refused() {
     both(|shell| {
-        for (line, why) in [
-            ("config capacity 0", "invalid capacity `0`"),
-            ("config capacity -1", "invalid capacity `-1`"),
-            ("config capacity 1.5", "invalid capacity `1.5`"),
-            (
-                "config capacity 99999999999999999999999",
-                "invalid capacity",
-            ),
-            ("config max-lifetime 0s", "must be longer than 0s"),
-            ("config gc-interval 0s", "must be longer than 0s"),
-            ("config max-lifetime 293y", "must be under 292 years"),
-            ("config auto-gc maybe", "expected on or off"),
-            ("config colour red", "unknown setting `colour`"),
-            ("config max_lifetime 1h", "did you mean `max-lifetime`?"),
-            ("config Capacity 3", "unknown setting `Capacity`"),
-            ("config defects B9", "unknown defect `B9`"),
-            ("config defects B2", "B2 is not a switch"),
-            ("config defects B1,,B7", "an empty name"),
-            (
-                "config provider book",
-                "only defects, cookie-name, cookie-max-age",
-            ),
-        ] {
-            let e = refused(shell, line);
-            assert!(e.contains(why), "{line}: {e}");
-        }
+        refused_saying(
+            shell,
+            &[
+                ("config capacity 0", "invalid capacity `0`"),
+                ("config capacity -1", "invalid capacity `-1`"),
+                ("config capacity 1.5", "invalid capacity `1.5`"),
+                (
+                    "config capacity 99999999999999999999999",
+                    "invalid capacity",
+                ),
+                ("config max-lifetime 0s", "must be longer than 0s"),
+                ("config gc-interval 0s", "must be longer than 0s"),
+                ("config max-lifetime 293y", "must be under 292 years"),
+                ("config auto-gc maybe", "expected on or off"),
+                ("config colour red", "unknown setting `colour`"),
+                ("config max_lifetime 1h", "did you mean `max-lifetime`?"),
+                ("config Capacity 3", "unknown setting `Capacity`"),
+                ("config defects B9", "unknown defect `B9`"),
+                ("config defects B2", "B2 is not a switch"),
+                ("config defects B1,,B7", "an empty name"),
+                (
+                    "config provider book",
+                    "only defects, cookie-name, cookie-max-age",
+                ),
+            ],
+        );
         assert_eq!(
             refused(shell, "config capacity 0"),
             "invalid capacity `0`: expected a whole number of sessions above 0, or `none` \
@@ -474,16 +482,16 @@ fn unterminated_quotes_control_characters_and_long_lines_are_refused() {
                 "unterminated quote or trailing backslash; close the quote"
             );
         }
-        for (line, code) in [
-            ("set a k \0", "U+0000"),
-            ("new \u{7}", "U+0007"),
-            ("set a k \u{1b}[31mred", "U+001B"),
-            ("set a k v\r", "U+000D"),
-            ("get a \u{7f}", "U+007F"),
-        ] {
-            let e = refused(shell, line);
-            assert!(e.contains(code), "{line:?}: {e}");
-        }
+        refused_saying(
+            shell,
+            &[
+                ("set a k \0", "U+0000"),
+                ("new \u{7}", "U+0007"),
+                ("set a k \u{1b}[31mred", "U+001B"),
+                ("set a k v\r", "U+000D"),
+                ("get a \u{7f}", "U+007F"),
+            ],
+        );
         let huge = format!("set a k {}", "x".repeat(1 << 20));
         let e = refused(shell, &huge);
         assert!(e.contains("the limit is 65536"), "{e}");
