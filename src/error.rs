@@ -30,6 +30,17 @@ pub enum Error {
     /// Lazy expiry: the session was found expired on access and removed.
     #[error("session `{}` has expired; it is removed (lazy expiry)", shown(.0))]
     Expired(String),
+    /// Lazy expiry: the session had outlived the absolute lifetime, and is removed.
+    #[error(
+        "session `{}` has outlived absolute-lifetime {lifetime}, however active; it is removed",
+        shown(id)
+    )]
+    LifetimeOver {
+        /// The session.
+        id: String,
+        /// The absolute lifetime, as written.
+        lifetime: String,
+    },
     /// An id or key must not be empty.
     #[error("{0} must not be empty")]
     Empty(&'static str),

@@ -147,7 +147,7 @@ fn b1_book_gc_stops_at_a_fresh_session_at_the_back() {
         s.create("b");
         s.advance(11 * MINUTE);
         let run = s.gc();
-        assert!(!run.auto);
+        assert_eq!(run.cause, sessim::gc::Cause::Manual);
         assert_eq!(run.at, s.now);
         match flavour {
             Flavour::Book => {
@@ -215,6 +215,7 @@ fn book_expiry_counts_whole_seconds_with_a_strict_less_than() {
     let exact = Rules {
         defects: Defects::NONE,
         max_lifetime: HOUR,
+        absolute_lifetime: None,
     };
 
     // 3600.5 s: 0 + 3600 < 3600 is false, so live (idle 3599.6 s).
@@ -344,7 +345,7 @@ fn auto_gc_runs_every_interval_and_dates_each_reap() {
 
         s.advance(10 * HOUR);
         let runs = s.m.runs();
-        assert!(runs.iter().all(|r| r.auto));
+        assert!(runs.iter().all(|r| r.cause == sessim::gc::Cause::Timer));
         let all = s.events();
         let events: Vec<(Time, &str, EventKind)> =
             all.iter().map(|e| (e.at, e.id.as_str(), e.kind)).collect();
@@ -388,7 +389,7 @@ fn auto_gc_runs_every_interval_and_dates_each_reap() {
         }
         let stats = s.m.stats();
         assert_eq!(stats.gc_runs, 13, "0h, 1h, 2h, then 3h to 12h");
-        assert_eq!(stats.gc_scanned, 8);
+        assert_eq!(stats.examined, 8);
         assert_eq!(stats.reaped_gc, 3);
         assert_eq!(s.m.next_gc(), Some(hours(13)));
     }
@@ -418,7 +419,7 @@ fn quiet_auto_gc_runs_cost_nothing_even_by_the_trillion() {
             // Whole seconds: 0 + 3600 < 3601 first holds at 3601 s.
             Flavour::Book => (HOUR + SECOND, 3_601_000),
         };
-        assert_eq!(stats.gc_scanned, scanned);
+        assert_eq!(stats.examined, scanned);
         let runs = s.m.runs();
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].at, DEFAULT_START.plus(reaped_at).unwrap());
@@ -528,13 +529,13 @@ fn gc_cost_is_the_reaped_count_plus_one_not_the_list_size() {
         assert_eq!(reaped(&s.m, &run), back);
         assert_eq!(s.m.stored(), Ok(9_995));
         assert_eq!(s.gc().report, report(1, 0));
-        assert_eq!(s.m.stats().gc_scanned, 7);
+        assert_eq!(s.m.stats().examined, 7);
 
         // When the list empties there is no live session to stop at.
         s.advance(2 * HOUR);
         assert_eq!(s.gc().report, report(9_995, 9_995));
         assert_eq!(s.gc().report, report(0, 0));
-        assert_eq!(s.m.stats().gc_scanned, 7 + 9_995);
+        assert_eq!(s.m.stats().examined, 7 + 9_995);
         s.m.check().unwrap();
     }
 }

@@ -53,7 +53,12 @@ fn step(shell: &mut Shell, line: &str) -> Result<(), TestCaseError> {
         }
         Err(e) => {
             let mut expected = before;
-            if let Error::Expired(id) = &e {
+            let lazily = match &e {
+                Error::Expired(id) => Some((id, false)),
+                Error::LifetimeOver { id, .. } => Some((id, true)),
+                _ => None,
+            };
+            if let Some((id, lifetime)) = lazily {
                 // Lazy expiry: exactly that session is gone, and the removal is tallied.
                 prop_assert!(
                     shell.manager().rules().lazy_expiry(),
@@ -62,9 +67,19 @@ fn step(shell: &mut Shell, line: &str) -> Result<(), TestCaseError> {
                 let n = expected.sessions.len();
                 expected.sessions.retain(|s| &s.0 != id);
                 prop_assert_eq!(expected.sessions.len() + 1, n, "{} was not stored", id);
-                expected.stats.reaped_expired += 1;
+                if lifetime {
+                    expected.stats.reaped_lifetime += 1;
+                } else {
+                    expected.stats.reaped_expired += 1;
+                }
                 expected.logged += 1;
-                expected.last_event = state(shell).last_event;
+                let after = state(shell);
+                expected.last_event = after.last_event;
+                // It was expired, so as many were held at once as were held then.
+                let peak = after.stats.expired_held_peak;
+                let old = expected.stats.expired_held_peak;
+                prop_assert!(peak == old || (peak > old && peak <= n as u64));
+                expected.stats.expired_held_peak = peak;
             }
             prop_assert_eq!(
                 &state(shell),

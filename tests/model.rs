@@ -3,8 +3,11 @@
 //! plain reference model of the book's store, each defect on or off.
 //!
 //! The model is written to be obviously right rather than fast: sessions are a `Vec` kept in
-//! list order (front first) and scanned linearly, and the GC timer performs every run, one
-//! per interval. So it also proves exact the manager's shortcut of counting quiet runs.
+//! list order (front first) and scanned linearly, and every GC strategy (the book's timer,
+//! lazy, PHP's coin, Redis's sampling) performs every run, one per interval or cycle. So it
+//! also proves exact the manager's shortcut of counting quiet runs. The absolute lifetime,
+//! and the most expired sessions held at once (counted before every operation and run),
+//! are checked too.
 
 use std::ops::ControlFlow;
 use std::time::Duration;
@@ -13,9 +16,11 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::TestRunner;
 use sessim::Error;
+use sessim::basics::draws::Draws;
 use sessim::basics::ids::IdGenerator;
 use sessim::basics::time::{DEFAULT_START, Time};
 use sessim::gc::GcReport;
+use sessim::gc::{Cause, Kind};
 use sessim::manager::{
     Activity, Config, Event, EventKind, Manager, ReadOutcome, Reaped, Reason, RunReport, Stats,
 };
@@ -40,6 +45,8 @@ struct RefSession {
     id: String,
     /// Last access, in nanoseconds since the epoch.
     last: i64,
+    /// Creation, in nanoseconds since the epoch.
+    created: i64,
     /// Pairs in the order their keys were first set.
     values: Vec<(String, String)>,
 }
@@ -55,6 +62,18 @@ struct Model {
     capacity: Option<usize>,
     next_gc: Option<i64>,
     ids: IdGenerator,
+    strategy: Kind,
+    absolute: Option<Duration>,
+    probability: u32,
+    divisor: u32,
+    hz: u32,
+    seed: u64,
+    /// PHP: session starts so far. Sampling: cycles so far.
+    count: u64,
+    /// Sampling: every stored id, in pool order.
+    pool: Vec<String>,
+    /// The most expired sessions seen stored at once.
+    peak: u64,
     stats: Stats,
     /// The events and reported runs of the last operation.
     events: Vec<Event>,
@@ -94,8 +113,18 @@ impl Model {
             gc_interval: config.gc_interval,
             auto_gc: config.auto_gc,
             capacity: config.capacity,
-            next_gc: config.auto_gc.then_some(start),
+            next_gc: (config.auto_gc && matches!(config.gc, Kind::Timer | Kind::Sampling))
+                .then_some(start),
             ids: IdGenerator::seeded(seed),
+            strategy: config.gc,
+            absolute: config.absolute_lifetime,
+            probability: config.gc_probability,
+            divisor: config.gc_divisor,
+            hz: config.gc_hz,
+            seed,
+            count: 0,
+            pool: Vec::new(),
+            peak: 0,
             stats: Stats::default(),
             events: Vec::new(),
             runs: Vec::new(),
@@ -105,8 +134,12 @@ impl Model {
         model
     }
 
+    /// The period of the strategy's runs: the timer's interval, or a sampling cycle's.
     fn interval(&self) -> i64 {
-        interval_nanos(self.gc_interval.unwrap_or(self.max_lifetime))
+        match self.strategy {
+            Kind::Sampling => 1_000_000_000 / i64::from(self.hz),
+            _ => interval_nanos(self.gc_interval.unwrap_or(self.max_lifetime)),
+        }
     }
 
     fn has(&self, defect: Defect) -> bool {
@@ -121,6 +154,31 @@ impl Model {
         } else {
             i128::from(now) - i128::from(s.last) > self.max_lifetime.as_nanos() as i128
         }
+    }
+
+    /// Whether the absolute lifetime is over: exact nanoseconds, whatever the defects.
+    fn too_old(&self, s: &RefSession, now: i64) -> bool {
+        self.absolute
+            .is_some_and(|d| i128::from(now) - i128::from(s.created) > d.as_nanos() as i128)
+    }
+
+    /// Expired by either limit.
+    fn is_over(&self, s: &RefSession, now: i64) -> bool {
+        self.is_expired(s, now) || self.too_old(s, now)
+    }
+
+    /// Why an expired session is removed: idle first.
+    fn reason(&self, s: &RefSession, now: i64, idle: Reason) -> Reason {
+        if self.is_expired(s, now) {
+            idle
+        } else {
+            Reason::Lifetime
+        }
+    }
+
+    /// Notes how many expired sessions are stored at `now`.
+    fn note(&mut self, now: i64) {
+        self.peak = self.peak.max(self.expired_count(now) as u64);
     }
 
     /// Whether the list is in last-access order, front to back.
@@ -143,6 +201,7 @@ impl Model {
             EventKind::Removed(Reason::Expired) => &mut self.stats.reaped_expired,
             EventKind::Removed(Reason::Evicted) => &mut self.stats.reaped_evicted,
             EventKind::Removed(Reason::Destroyed) => &mut self.stats.reaped_destroyed,
+            EventKind::Removed(Reason::Lifetime) => &mut self.stats.reaped_lifetime,
         };
         *counter += 1;
         let event = Event::new(
@@ -157,50 +216,138 @@ impl Model {
 
     fn remove_at(&mut self, i: usize, reason: Reason, now: i64) {
         let s = self.list.remove(i);
+        if self.strategy == Kind::Sampling {
+            let p = self.pool.iter().position(|id| *id == s.id).expect("pooled");
+            self.pool.swap_remove(p);
+        }
         self.emit(now, &s.id, s.last, EventKind::Removed(reason));
     }
 
-    /// Every operation that is handed `now` starts here: the timer runs due by then fire.
+    /// Every operation that is handed `now` starts here: the runs due by then fire.
     fn begin(&mut self, now: i64) {
         self.events.clear();
         self.runs.clear();
         self.fire_due(now);
+        self.note(now);
     }
 
-    /// The timer: one run per interval, each one performed.
+    /// The timer and sampling: one run per interval or cycle, each one performed.
     fn fire_due(&mut self, now: i64) {
         while let Some(at) = self.next_gc.filter(|&t| self.auto_gc && t <= now) {
-            self.gc_run(at, true);
+            match self.strategy {
+                Kind::Sampling => self.cycle(at),
+                _ => {
+                    self.gc_run(at, Cause::Timer);
+                }
+            }
             self.next_gc = at.checked_add(self.interval());
         }
     }
 
-    /// `SessionGC`: from the back, while the back is expired.
-    fn gc_run(&mut self, at: i64, auto: bool) -> RunReport {
+    /// PHP's coin, at a session start.
+    fn session_start(&mut self, now: i64) {
+        if self.strategy != Kind::Php {
+            return;
+        }
+        let n = self.count;
+        self.count += 1;
+        let coin = Draws::new(self.seed, 1, n).below(0, u64::from(self.divisor));
+        if self.auto_gc && coin < u64::from(self.probability) {
+            self.gc_run(now, Cause::Coin);
+        }
+    }
+
+    /// One cycle of Redis's active expiry, as `Store::sample` defines it.
+    fn cycle(&mut self, at: i64) {
+        self.note(at);
+        let hz = u64::from(self.hz);
+        let draws = Draws::new(self.seed, 2, self.count);
+        self.count += 1;
+        let cap = (200_000 / hz).max(20);
         let mut report = GcReport::default();
         let mut reaped = Vec::new();
-        while let Some(back) = self.list.last() {
-            report.scanned += 1;
-            if !self.is_expired(back, at) {
+        let mut k = 0;
+        loop {
+            let round = 20.min(self.pool.len() as u64);
+            if round == 0 {
                 break;
             }
-            reaped.push(Reaped {
-                id: back.id.as_str().into(),
-                last_access: Time::from_unix_nanos(back.last),
-            });
-            let last = self.list.len() - 1;
-            self.remove_at(last, Reason::Gc, at);
-            report.reaped += 1;
+            let mut expired = 0;
+            for _ in 0..round {
+                if self.pool.is_empty() {
+                    break;
+                }
+                let id = self.pool[draws.below(k, self.pool.len() as u64) as usize].clone();
+                k += 1;
+                report.scanned += 1;
+                let i = self.position(&id).expect("pooled ids are stored");
+                if self.is_over(&self.list[i], at) {
+                    reaped.push(self.reap(i, at));
+                    expired += 1;
+                }
+            }
+            report.reaped += expired;
+            if expired * 100 / round <= 10 || report.scanned >= cap {
+                break;
+            }
         }
+        self.count_run(&report);
+        if report.reaped > 0 {
+            self.runs.push(RunReport {
+                at: Time::from_unix_nanos(at),
+                auto: true,
+                cause: Cause::Sampling,
+                report,
+                reaped,
+            });
+        }
+    }
+
+    /// Removes session `i`, expired at `at`, for a GC run.
+    fn reap(&mut self, i: usize, at: i64) -> Reaped {
+        let s = self.list[i].clone();
+        let reason = self.reason(&s, at, Reason::Gc);
+        self.remove_at(i, reason, at);
+        Reaped {
+            id: s.id.as_str().into(),
+            last_access: Time::from_unix_nanos(s.last),
+            lifetime: reason == Reason::Lifetime,
+        }
+    }
+
+    fn count_run(&mut self, report: &GcReport) {
         self.stats.gc_runs += 1;
-        self.stats.gc_scanned += report.scanned;
+        self.stats.examined += report.scanned;
+        self.stats.largest_run = self.stats.largest_run.max(report.scanned);
+    }
+
+    /// `SessionGC`: from the back, while the back is expired; with an absolute lifetime or
+    /// for PHP, every session, back to front.
+    fn gc_run(&mut self, at: i64, cause: Cause) -> RunReport {
+        self.note(at);
+        let whole = self.absolute.is_some() || cause == Cause::Coin;
+        let mut report = GcReport::default();
+        let mut reaped = Vec::new();
+        let mut i = self.list.len();
+        while i > 0 {
+            i -= 1;
+            report.scanned += 1;
+            if self.is_over(&self.list[i], at) {
+                reaped.push(self.reap(i, at));
+                report.reaped += 1;
+            } else if !whole {
+                break;
+            }
+        }
+        self.count_run(&report);
         let run = RunReport {
             at: Time::from_unix_nanos(at),
-            auto,
+            auto: cause != Cause::Manual,
+            cause,
             report,
             reaped,
         };
-        if report.reaped > 0 || !auto {
+        if report.reaped > 0 || matches!(cause, Cause::Manual | Cause::Coin) {
             self.runs.push(run.clone());
         }
         run
@@ -220,8 +367,12 @@ impl Model {
         let s = RefSession {
             id: id.to_owned(),
             last: now,
+            created: now,
             values: Vec::new(),
         };
+        if self.strategy == Kind::Sampling {
+            self.pool.push(id.to_owned());
+        }
         if self.has(Defect::B1) {
             self.list.push(s);
         } else {
@@ -235,8 +386,15 @@ impl Model {
         let i = self
             .position(id)
             .ok_or_else(|| Error::NoSuchSession(id.to_owned()))?;
-        if !self.has(Defect::B7) && self.is_expired(&self.list[i], now) {
-            self.remove_at(i, Reason::Expired, now);
+        if !self.has(Defect::B7) && self.is_over(&self.list[i], now) {
+            let reason = self.reason(&self.list[i], now, Reason::Expired);
+            self.remove_at(i, reason, now);
+            if reason == Reason::Lifetime {
+                return Err(Error::LifetimeOver {
+                    id: id.to_owned(),
+                    lifetime: sessim::basics::time::Span(self.absolute.unwrap()).to_string(),
+                });
+            }
             return Err(Error::Expired(id.to_owned()));
         }
         Ok(i)
@@ -256,8 +414,9 @@ impl Model {
         self.list.insert(0, s);
     }
 
+    /// The timer starts over from `now` (sampling keeps its cycles).
     fn rearm(&mut self, now: i64) {
-        if self.auto_gc {
+        if self.auto_gc && self.strategy == Kind::Timer {
             self.next_gc = now.checked_add(self.interval());
         }
     }
@@ -266,6 +425,7 @@ impl Model {
         match act {
             Act::New(id) => {
                 self.begin(now);
+                self.session_start(now);
                 let id = match id {
                     Some(id) if id.is_empty() => return Err(Error::Empty("a session id")),
                     Some(id) if self.position(id).is_some() => {
@@ -285,6 +445,7 @@ impl Model {
             }
             Act::Read(id) => {
                 self.begin(now);
+                self.session_start(now);
                 if self.position(id).is_some() || !self.has(Defect::B5) {
                     return self.enter(id, now).map(|_| Out::Read(ReadOutcome::Found));
                 }
@@ -364,7 +525,7 @@ impl Model {
             }
             Act::Gc => {
                 self.begin(now);
-                Ok(Out::Run(self.gc_run(now, false)))
+                Ok(Out::Run(self.gc_run(now, Cause::Manual)))
             }
             Act::AdvanceTo => {
                 self.begin(now);
@@ -403,9 +564,54 @@ impl Model {
                 self.begin(now);
                 if *on != self.auto_gc {
                     self.auto_gc = *on;
-                    self.next_gc = on.then_some(now);
+                    let scheduled = matches!(self.strategy, Kind::Timer | Kind::Sampling);
+                    self.next_gc = (*on && scheduled).then_some(now);
                 }
                 self.fire_due(now);
+                Ok(Out::Unit)
+            }
+            Act::Strategy(kind) => {
+                self.begin(now);
+                // A pool kept goes on as it is; a new one starts in list order.
+                if *kind != Kind::Sampling {
+                    self.pool.clear();
+                } else if self.strategy != Kind::Sampling {
+                    self.pool = self.list.iter().map(|s| s.id.clone()).collect();
+                }
+                self.strategy = *kind;
+                self.count = 0;
+                let scheduled = matches!(kind, Kind::Timer | Kind::Sampling);
+                self.next_gc = (self.auto_gc && scheduled).then_some(now);
+                self.fire_due(now);
+                Ok(Out::Unit)
+            }
+            Act::Absolute(d) => {
+                if *d == Some(Duration::ZERO) {
+                    return Err(Error::Invalid(String::new()));
+                }
+                self.begin(now);
+                self.absolute = *d;
+                Ok(Out::Unit)
+            }
+            Act::Hz(hz) => {
+                if !(1..=1_000_000).contains(hz) {
+                    return Err(Error::Invalid(String::new()));
+                }
+                self.begin(now);
+                let changed = *hz != self.hz;
+                self.hz = *hz;
+                if changed && self.strategy == Kind::Sampling && self.auto_gc {
+                    self.next_gc = now.checked_add(self.interval());
+                }
+                self.fire_due(now);
+                Ok(Out::Unit)
+            }
+            Act::Coin(p, d) => {
+                if *d == 0 || p > d {
+                    return Err(Error::Invalid(String::new()));
+                }
+                self.begin(now);
+                (self.probability, self.divisor) = (*p, *d);
                 Ok(Out::Unit)
             }
             Act::Defects(defects) => {
@@ -417,7 +623,7 @@ impl Model {
     }
 
     fn expired_count(&self, now: i64) -> usize {
-        self.list.iter().filter(|s| self.is_expired(s, now)).count()
+        self.list.iter().filter(|s| self.is_over(s, now)).count()
     }
 }
 
@@ -443,6 +649,10 @@ enum Act {
     MaxLifetime(Duration),
     AutoGc(bool),
     Defects(Defects),
+    Strategy(Kind),
+    Absolute(Option<Duration>),
+    Hz(u32),
+    Coin(u32, u32),
 }
 
 fn drive(m: &mut Manager, act: &Act, now: i64) -> Outcome {
@@ -466,6 +676,10 @@ fn drive(m: &mut Manager, act: &Act, now: i64) -> Outcome {
         Act::MaxLifetime(d) => m.set_max_lifetime(*d, now).map(|()| Out::Unit),
         Act::AutoGc(on) => m.set_auto_gc(*on, now).map(|()| Out::Unit),
         Act::Defects(d) => m.set_defects(*d, now).map(|()| Out::Unit),
+        Act::Strategy(k) => m.set_gc(*k, now).map(|()| Out::Unit),
+        Act::Absolute(d) => m.set_absolute_lifetime(*d, now).map(|()| Out::Unit),
+        Act::Hz(hz) => m.set_gc_hz(*hz, now).map(|()| Out::Unit),
+        Act::Coin(p, d) => m.set_gc_coin(Some(*p), Some(*d), now).map(|()| Out::Unit),
     }
 }
 
@@ -534,8 +748,17 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
             r.id
         );
     }
+    let held = model.expired_count(now) as u64;
+    prop_assert_eq!(
+        m.expired_held(at),
+        Ok((held, model.peak.max(held))),
+        "expired sessions held now, and at most"
+    );
 
-    prop_assert_eq!(m.stats(), &model.stats, "stats");
+    // The stored peak is brought up to date only when the count falls; compared above.
+    let mut stats = *m.stats();
+    stats.expired_held_peak = model.stats.expired_held_peak;
+    prop_assert_eq!(&stats, &model.stats, "stats");
     prop_assert_eq!(
         m.events().expect("the memory store does not fail"),
         &model.events[..],
@@ -553,8 +776,9 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
     prop_assert_eq!(
         m.next_gc().map(Time::unix_nanos),
         model.next_gc.filter(|_| model.auto_gc),
-        "next timer run"
+        "next timer run or sampling cycle"
     );
+    prop_assert_eq!(m.strategy(), model.strategy);
 
     let config = m.config();
     prop_assert_eq!(config.max_lifetime, model.max_lifetime);
@@ -562,6 +786,11 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
     prop_assert_eq!(config.auto_gc, model.auto_gc);
     prop_assert_eq!(config.capacity, model.capacity);
     prop_assert_eq!(config.defects, model.defects);
+    prop_assert_eq!(config.absolute_lifetime, model.absolute);
+    prop_assert_eq!(
+        (config.gc_probability, config.gc_divisor, config.gc_hz),
+        (model.probability, model.divisor, model.hz)
+    );
 
     let kept = model.log.len().min(log_capacity);
     let log: Vec<&Event> = m.log().iter().collect();
@@ -573,14 +802,23 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
 
 /// Properties of a manual GC run that hold whatever the model says.
 fn check_gc(m: &Manager, model: &Model, run: &RunReport, now: i64) -> Result<(), TestCaseError> {
+    prop_assert_eq!(run.report.reaped as usize, run.reaped.len());
+    let at = Time::from_unix_nanos(now);
+    if model.absolute.is_some() {
+        // A whole scan: every session looked at, and none expired left.
+        prop_assert_eq!(
+            run.report.scanned,
+            run.report.reaped + m.stored().unwrap() as u64
+        );
+        prop_assert_eq!(m.expired_count(at), Ok(0));
+        return Ok(());
+    }
     let left = u64::from(m.stored() != Ok(0));
     prop_assert_eq!(
         run.report.scanned,
         run.report.reaped + left,
         "scanned = reaped + 1"
     );
-    prop_assert_eq!(run.report.reaped as usize, run.reaped.len());
-    let at = Time::from_unix_nanos(now);
     if let Some(back) = rows(m, End::Back).first() {
         let last = Time::from_unix_nanos(back.1);
         prop_assert!(
@@ -638,6 +876,10 @@ enum Op {
     MaxLifetime(Duration),
     AutoGc(bool),
     Defects(Defects),
+    Strategy(Kind),
+    Absolute(Option<Duration>),
+    Hz(u32),
+    Coin(u32, u32),
 }
 
 fn id_ref() -> impl Strategy<Value = IdRef> {
@@ -744,11 +986,50 @@ fn op() -> impl Strategy<Value = Op> {
         1 => prop_oneof![9 => lifetime(), 1 => Just(Duration::ZERO)].prop_map(Op::MaxLifetime),
         1 => prop::bool::weighted(0.7).prop_map(Op::AutoGc),
         1 => prop::sample::select(Defects::every().collect::<Vec<_>>()).prop_map(Op::Defects),
+        1 => strategy().prop_map(Op::Strategy),
+        1 => absolute().prop_map(Op::Absolute),
+        1 => hz().prop_map(Op::Hz),
+        1 => coin().prop_map(|(p, d)| Op::Coin(p, d)),
     ]
+}
+
+fn strategy() -> impl Strategy<Value = Kind> {
+    prop::sample::select(Kind::ALL.to_vec())
+}
+
+fn absolute() -> impl Strategy<Value = Option<Duration>> {
+    prop::sample::select(vec![
+        None,
+        None,
+        Some(Duration::from_secs(1)),
+        Some(Duration::from_millis(2500)),
+        Some(Duration::from_secs(5400)),
+        Some(Duration::ZERO),
+    ])
+}
+
+fn hz() -> impl Strategy<Value = u32> {
+    prop::sample::select(vec![10, 1, 3, 1000, 0, 2_000_000])
+}
+
+fn coin() -> impl Strategy<Value = (u32, u32)> {
+    prop::sample::select(vec![
+        (1, 100),
+        (1, 2),
+        (3, 4),
+        (0, 1),
+        (1, 1),
+        (5, 4),
+        (1, 0),
+    ])
 }
 
 #[derive(Debug, Clone)]
 struct Setup {
+    strategy: Kind,
+    absolute: Option<Duration>,
+    hz: u32,
+    coin: (u32, u32),
     max_lifetime: Duration,
     gc_interval: Option<Duration>,
     auto_gc: bool,
@@ -771,17 +1052,33 @@ fn start() -> impl Strategy<Value = i64> {
 }
 
 fn setup() -> impl Strategy<Value = Setup> {
+    let gc = (
+        strategy(),
+        absolute().prop_filter("a valid lifetime", |d| *d != Some(Duration::ZERO)),
+        prop::sample::select(vec![10u32, 1, 1000]),
+        prop::sample::select(vec![(1u32, 100u32), (1, 2), (1, 1)]),
+    );
     (
-        lifetime(),
-        interval(),
-        prop::bool::weighted(0.8),
-        prop::option::weighted(0.3, 1usize..=5),
-        prop::sample::select(vec![1usize, 5, 64]),
-        any::<u64>(),
-        start(),
+        gc,
+        (
+            lifetime(),
+            interval(),
+            prop::bool::weighted(0.8),
+            prop::option::weighted(0.3, 1usize..=5),
+            prop::sample::select(vec![1usize, 5, 64]),
+            any::<u64>(),
+            start(),
+        ),
     )
         .prop_map(
-            |(max_lifetime, gc_interval, auto_gc, capacity, log_capacity, seed, start)| Setup {
+            |(
+                (strategy, absolute, hz, coin),
+                (max_lifetime, gc_interval, auto_gc, capacity, log_capacity, seed, start),
+            )| Setup {
+                strategy,
+                absolute,
+                hz,
+                coin,
                 max_lifetime,
                 gc_interval,
                 auto_gc,
@@ -831,6 +1128,11 @@ fn target(step: &Step, now: i64, model: &Model) -> Option<i64> {
 fn run(defects: Defects, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError> {
     let config = Config {
         defects,
+        gc: setup.strategy,
+        absolute_lifetime: setup.absolute,
+        gc_hz: setup.hz,
+        gc_probability: setup.coin.0,
+        gc_divisor: setup.coin.1,
         max_lifetime: setup.max_lifetime,
         gc_interval: setup.gc_interval,
         auto_gc: setup.auto_gc,
@@ -876,6 +1178,10 @@ fn run(defects: Defects, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError>
             Op::MaxLifetime(d) => Act::MaxLifetime(*d),
             Op::AutoGc(on) => Act::AutoGc(*on),
             Op::Defects(d) => Act::Defects(*d),
+            Op::Strategy(k) => Act::Strategy(*k),
+            Op::Absolute(d) => Act::Absolute(*d),
+            Op::Hz(hz) => Act::Hz(*hz),
+            Op::Coin(p, d) => Act::Coin(*p, *d),
         };
         let expected = model.apply(&act, now);
         let actual = drive(&mut m, &act, now);

@@ -20,13 +20,24 @@ pub enum IdGenerator {
     Os,
     /// A seeded xoshiro256++ generator: reproducible, and therefore predictable. For teaching
     /// and tests only.
-    Seeded(Box<Xoshiro256PlusPlus>),
+    Seeded(Box<Xoshiro256PlusPlus>, u64),
 }
 
 impl IdGenerator {
     /// A reproducible generator. Its ids are predictable: never use them to protect anything.
     pub fn seeded(seed: u64) -> Self {
-        IdGenerator::Seeded(Box::new(Xoshiro256PlusPlus::seed_from_u64(seed)))
+        IdGenerator::Seeded(Box::new(Xoshiro256PlusPlus::seed_from_u64(seed)), seed)
+    }
+
+    /// A seed for another stream (the GC strategies' draws): the seed of a seeded
+    /// generator, so that a seeded simulation is reproducible whole; else one from the OS.
+    pub fn stream_seed(&self) -> Result<u64> {
+        match self {
+            IdGenerator::Os => SysRng
+                .try_next_u64()
+                .map_err(|e| Error::Entropy(e.to_string())),
+            IdGenerator::Seeded(_, seed) => Ok(*seed),
+        }
     }
 
     /// The next id: 32 bytes, base64 URL encoded with padding (44 characters).
@@ -36,7 +47,7 @@ impl IdGenerator {
             IdGenerator::Os => SysRng
                 .try_fill_bytes(&mut bytes)
                 .map_err(|e| Error::Entropy(e.to_string()))?,
-            IdGenerator::Seeded(rng) => rng.fill_bytes(&mut bytes),
+            IdGenerator::Seeded(rng, _) => rng.fill_bytes(&mut bytes),
         }
         Ok(URL_SAFE.encode(bytes))
     }

@@ -78,7 +78,12 @@ impl Time {
         })
     }
 
-    /// Signed nanoseconds from `earlier` to `self`.
+    /// The nanosecond before this instant ([`Time::MIN`] stays).
+    pub fn before(self) -> Time {
+        Time::saturating_from_nanos(i128::from(self.0) - 1)
+    }
+
+    /// Nanoseconds from `earlier` to `self` (negative if `earlier` is later).
     pub fn nanos_since(self, earlier: Time) -> i128 {
         i128::from(self.0) - i128::from(earlier.0)
     }

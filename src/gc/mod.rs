@@ -1,66 +1,177 @@
 //! GC strategies: when expired sessions are swept. The rules decide what is expired; a
-//! strategy decides only when to look.
+//! strategy decides only when to look, and how.
 //!
-//! A [`Strategy`] drives a [`Sweeper`], which the manager lends it: the sweeper runs the
-//! book's `SessionGC` at an instant, and counts runs that had nothing to do. Every
-//! strategy fits this shape:
-//! - `timer` (the book's manager, [`Timer`]) runs `SessionGC` every interval, from
-//!   [`Strategy::run_due`];
-//! - a lazy strategy never sweeps: its [`Strategy::next_due`] is `None` and it ignores
-//!   requests, so expired sessions leave only when an access finds them;
-//! - PHP's coin is tossed in [`Strategy::session_started`], at each `SessionStart`, and a hit
-//!   sweeps at once;
-//! - Redis's sampling runs cycles from [`Strategy::run_due`] at its own rate, each asking
-//!   the sweeper for a sample of sessions rather than a walk from the back.
+//! A [`Strategy`] drives a [`Sweeper`], which the manager lends it: the sweeper runs a sweep
+//! or a sampling cycle at an instant, and counts runs that had nothing to do. The four
+//! strategies, each after a real store:
+//! - [`Timer`], the book's manager: `SessionGC` every interval, walking the LRU list from
+//!   the back, from [`Strategy::run_due`];
+//! - [`Lazy`], express's MemoryStore: never sweeps, so expired sessions leave only when an
+//!   access finds them;
+//! - [`Php`], PHP's `session.gc_probability`/`session.gc_divisor`: a coin tossed in
+//!   [`Strategy::session_started`], at each `SessionStart`, and a hit scans every session;
+//! - [`Sampling`], Redis 7's active expiry: cycles at `gc-hz`, each sampling sessions at
+//!   random rather than walking.
 //!
 //! Quiet periods cost nothing: the manager calls [`Strategy::run_due`] only once `now` has
 //! reached [`Strategy::next_due`], and a strategy skips, in O(1), the runs that cannot reap,
-//! knowing from [`Sweeper::first_reap`] when the first session could.
+//! knowing from [`Sweeper::first_reap`] when the first session could. The coin and the
+//! samples come from [`crate::basics::draws::Draws`], a counter-based stream, so a skipped
+//! cycle draws nothing that a later one depends on.
 
+mod lazy;
+mod php;
+mod sampling;
 mod timer;
+
+use std::time::Duration;
 
 use serde::Serialize;
 
+pub use lazy::Lazy;
+pub use php::Php;
+pub use sampling::Sampling;
 pub use timer::Timer;
 
-use crate::Result;
 use crate::basics::time::Time;
+use crate::store::{Cycle, Scan};
+use crate::{Error, Result};
+
+/// The strategies, as `--gc` and `config gc` name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The book's periodic back-walk.
+    Timer,
+    /// No sweeping at all.
+    Lazy,
+    /// PHP's coin at each session start.
+    Php,
+    /// Redis's active expiry by random samples.
+    Sampling,
+}
+
+impl Kind {
+    /// Every strategy, in the order `compare` runs them.
+    pub const ALL: [Kind; 4] = [Kind::Timer, Kind::Lazy, Kind::Php, Kind::Sampling];
+
+    /// The name `--gc` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Timer => "timer",
+            Kind::Lazy => "lazy",
+            Kind::Php => "php",
+            Kind::Sampling => "sampling",
+        }
+    }
+
+    /// The strategy called `word`.
+    pub fn parse(word: &str) -> Result<Kind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(word))
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "unknown GC strategy `{}`: expected timer, lazy, php or sampling (see \
+                     `help gc`)",
+                    crate::error::shown(word)
+                ))
+            })
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What set a GC run off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cause {
+    /// `gc`, by hand.
+    Manual,
+    /// The book's timer.
+    Timer,
+    /// PHP's coin, at the session start of the request being served.
+    Coin,
+    /// A cycle of Redis's active expiry.
+    Sampling,
+}
+
+/// The settings the strategies read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// The timer's period.
+    pub interval: Duration,
+    /// Whether automatic sweeping is wanted (`auto-gc`): off, no strategy sweeps by itself.
+    pub on: bool,
+    /// PHP's `session.gc_probability`.
+    pub probability: u32,
+    /// PHP's `session.gc_divisor`.
+    pub divisor: u32,
+    /// Redis's `hz`: sampling cycles a second.
+    pub hz: u32,
+    /// The seed of the strategies' draws.
+    pub seed: u64,
+}
 
 /// What one GC run did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct GcReport {
-    /// Entries looked at, from the back: reaped + 1, or reaped when the list emptied.
+    /// Sessions looked at: from the back, reaped + 1, or reaped when the list emptied; in
+    /// a whole scan, every session; in a sampling cycle, every sample.
     pub scanned: u64,
     /// Sessions removed.
     pub reaped: u64,
 }
 
+/// How many sessions a run that has nothing to reap looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Looks {
+    /// A sweep: from the back, one; in a whole scan, all.
+    Sweep(Scan),
+    /// A sampling cycle of this many samples a round: one round.
+    Samples(u64),
+}
+
 /// What a strategy may ask of the manager.
 pub trait Sweeper {
-    /// The first instant at which `SessionGC` would reap something if nothing else
-    /// happened: when the session at the back of the list expires. `None` when no session
-    /// is stored, [`Time::MAX`] when the back one never expires on this clock.
-    fn first_reap(&self) -> Result<Option<Time>>;
+    /// The first instant at which a sweep that looks as `scan` says would reap something if
+    /// nothing else happened (for [`Scan::Whole`], also a sampling cycle, which could
+    /// sample any session). `None` when no session is stored, [`Time::MAX`] when none
+    /// expires on this clock.
+    fn first_reap(&self, scan: Scan) -> Result<Option<Time>>;
 
-    /// Runs `SessionGC` at `at` on behalf of the strategy (not by hand).
-    fn sweep(&mut self, at: Time) -> Result<GcReport>;
+    /// Sweeps at `at`, as set off by `cause`. Under an absolute lifetime every sweep is
+    /// whole, since a session too old can be anywhere in the list.
+    fn sweep(&mut self, at: Time, scan: Scan, cause: Cause) -> Result<GcReport>;
+
+    /// Runs one sampling cycle at `at`.
+    fn sample(&mut self, at: Time, cycle: Cycle) -> Result<GcReport>;
 
     /// Counts `runs` runs, from `first` to `last`, that were skipped because they could not
-    /// reap: each would have looked at the back session, if any, and stopped.
-    fn skip_quiet(&mut self, runs: u64, first: Time, last: Time) -> Result<()>;
+    /// reap, each looking as `looks` says.
+    fn skip_quiet(&mut self, runs: u64, first: Time, last: Time, looks: Looks) -> Result<()>;
 }
 
 /// When expired sessions are swept.
 pub trait Strategy: std::fmt::Debug {
-    /// The strategy's name, as `--gc` spells it.
-    fn name(&self) -> &'static str;
+    /// Which strategy it is.
+    fn kind(&self) -> Kind;
 
     /// The next instant at which the strategy acts by itself, if it does.
-    fn next_due(&self) -> Option<Time>;
+    fn next_due(&self) -> Option<Time> {
+        None
+    }
 
     /// Does the work due by `now`, each run at its own instant, in order. The manager calls
     /// it at the start of an operation whose `now` has reached [`Strategy::next_due`].
-    fn run_due(&mut self, now: Time, sweeper: &mut dyn Sweeper) -> Result<()>;
+    fn run_due(&mut self, now: Time, sweeper: &mut dyn Sweeper) -> Result<()> {
+        let _ = (now, sweeper);
+        Ok(())
+    }
 
     /// Whether [`Strategy::session_started`] does anything; when not, the manager does not
     /// call it, and a `SessionStart` costs the strategy nothing.
@@ -68,14 +179,43 @@ pub trait Strategy: std::fmt::Debug {
         false
     }
 
-    /// `SessionStart` began at `at` (a `new` or a `read`). Most strategies do nothing.
+    /// `SessionStart` began at `at` (a `visit`, a `new` or a `read`).
     fn session_started(&mut self, at: Time, sweeper: &mut dyn Sweeper) -> Result<()> {
         let _ = (at, sweeper);
         Ok(())
     }
 
-    /// The settings changed at `now`: `period` is the interval in force, and `on` whether
-    /// automatic sweeping is wanted. `restart` asks to start over from `now` (the timer is
+    /// Whether the store must keep its sample pool for this strategy.
+    fn samples(&self) -> bool {
+        false
+    }
+
+    /// The settings changed at `now`. `restart` asks to start over from `now` (the timer is
     /// re-armed) rather than keep the current schedule.
-    fn reconfigure(&mut self, now: Time, period: std::time::Duration, on: bool, restart: bool);
+    fn reconfigure(&mut self, now: Time, settings: &Settings, restart: bool);
+}
+
+/// A strategy of `kind`, starting at `start`.
+pub fn build(kind: Kind, start: Time, settings: &Settings) -> Box<dyn Strategy> {
+    match kind {
+        Kind::Timer => Box::new(Timer::new(start, settings.interval, settings.on)),
+        Kind::Lazy => Box::new(Lazy),
+        Kind::Php => Box::new(Php::new(settings)),
+        Kind::Sampling => Box::new(Sampling::new(start, settings)),
+    }
+}
+
+/// How many runs every `period` from `first` fall in `first..=until`, the instant of the
+/// last of them, and the instant of the one after (`None` past the clock's end).
+/// `until` is not before `first`.
+fn runs_until(first: Time, period: Duration, until: Time) -> (u64, Time, Option<Time>) {
+    let interval = period.as_nanos() as i128;
+    let count = until.nanos_since(first) / interval + 1;
+    let first = i128::from(first.unix_nanos());
+    let last = Time::saturating_from_nanos(first + (count - 1) * interval);
+    let next = i64::try_from(first + count * interval)
+        .ok()
+        .map(Time::from_unix_nanos);
+    // Saturating: 1ns runs over the whole timeline number 2^64, one more than u64.
+    (u64::try_from(count).unwrap_or(u64::MAX), last, next)
 }

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use super::{Strategy, Sweeper};
+use super::{Cause, Kind, Looks, Settings, Strategy, Sweeper, runs_until};
 use crate::Result;
 use crate::basics::time::Time;
+use crate::store::Scan;
 
 /// A periodic `SessionGC`, first at the start (as `go globalSessions.GC()`), then every
 /// interval, each run at its own instant.
@@ -28,8 +29,8 @@ impl Timer {
 }
 
 impl Strategy for Timer {
-    fn name(&self) -> &'static str {
-        "timer"
+    fn kind(&self) -> Kind {
+        Kind::Timer
     }
 
     fn next_due(&self) -> Option<Time> {
@@ -42,29 +43,24 @@ impl Strategy for Timer {
     /// between runs, so the quiet runs before that instant are counted, not performed: the
     /// cost is in proportion to the runs that reap.
     fn run_due(&mut self, now: Time, sweeper: &mut dyn Sweeper) -> Result<()> {
-        let interval = self.period.as_nanos() as i128;
         while let Some(at) = self.next.filter(|&t| t <= now) {
-            let reap_at = sweeper.first_reap()?;
+            let reap_at = sweeper.first_reap(Scan::Back)?;
             if reap_at.is_some_and(|r| r <= at) {
-                sweeper.sweep(at)?;
+                sweeper.sweep(at, Scan::Back, Cause::Timer)?;
                 self.next = at.checked_add(self.period);
                 continue;
             }
             // Quiet runs: those before `reap_at` and not after `now`.
-            let before_reap = reap_at.map_or(i128::MAX, |r| r.nanos_since(at) - 1);
-            let quiet = before_reap.min(now.nanos_since(at)) / interval + 1;
-            let at_nanos = i128::from(at.unix_nanos());
-            let last = Time::saturating_from_nanos(at_nanos + (quiet - 1) * interval);
-            // Saturating: 1ns runs over the whole timeline number 2^64, one more than u64.
-            sweeper.skip_quiet(u64::try_from(quiet).unwrap_or(u64::MAX), at, last)?;
-            self.next = i64::try_from(at_nanos + quiet * interval)
-                .ok()
-                .map(Time::from_unix_nanos);
+            let until = reap_at.map_or(now, |r| now.min(r.before()));
+            let (quiet, last, next) = runs_until(at, self.period, until);
+            sweeper.skip_quiet(quiet, at, last, Looks::Sweep(Scan::Back))?;
+            self.next = next;
         }
         Ok(())
     }
 
-    fn reconfigure(&mut self, now: Time, period: Duration, on: bool, restart: bool) {
+    fn reconfigure(&mut self, now: Time, settings: &Settings, restart: bool) {
+        let (period, on) = (settings.interval, settings.on);
         self.period = period;
         if on != self.on {
             // Turned on, it runs at once, as `go GC()` would; turned off, never again.
@@ -89,17 +85,21 @@ mod tests {
     }
 
     impl Sweeper for Fake {
-        fn first_reap(&self) -> Result<Option<Time>> {
+        fn first_reap(&self, _scan: Scan) -> Result<Option<Time>> {
             Ok(self.reap_at)
         }
 
-        fn sweep(&mut self, at: Time) -> Result<GcReport> {
+        fn sweep(&mut self, at: Time, _scan: Scan, _cause: Cause) -> Result<GcReport> {
             self.swept.push(at);
             self.reap_at = None;
             Ok(GcReport::default())
         }
 
-        fn skip_quiet(&mut self, runs: u64, first: Time, last: Time) -> Result<()> {
+        fn sample(&mut self, _at: Time, _draws: crate::store::Cycle) -> Result<GcReport> {
+            unreachable!("a timer does not sample")
+        }
+
+        fn skip_quiet(&mut self, runs: u64, first: Time, last: Time, _: Looks) -> Result<()> {
             self.quiet.push((runs, first, last));
             Ok(())
         }
@@ -125,13 +125,21 @@ mod tests {
 
     #[test]
     fn turning_on_runs_at_once_and_a_restart_rearms_from_now() {
+        let settings = |secs, on| Settings {
+            interval: Duration::from_secs(secs),
+            on,
+            probability: 1,
+            divisor: 100,
+            hz: 10,
+            seed: 0,
+        };
         let mut t = Timer::new(at(0), Duration::from_secs(10), false);
         assert_eq!(t.next_due(), None);
-        t.reconfigure(at(5), Duration::from_secs(10), true, false);
+        t.reconfigure(at(5), &settings(10, true), false);
         assert_eq!(t.next_due(), Some(at(5)));
-        t.reconfigure(at(7), Duration::from_secs(3), true, true);
+        t.reconfigure(at(7), &settings(3, true), true);
         assert_eq!(t.next_due(), Some(at(10)));
-        t.reconfigure(at(8), Duration::from_secs(3), false, true);
+        t.reconfigure(at(8), &settings(3, false), true);
         assert_eq!(t.next_due(), None);
     }
 }

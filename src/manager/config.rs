@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::basics::time::Span;
+use crate::gc::{self, Kind};
 use crate::rules::Defects;
 use crate::{Error, Result};
 
@@ -17,8 +18,18 @@ pub struct Config {
     pub max_lifetime: Duration,
     /// The period of the GC timer; `None` follows `max_lifetime`, as the book does.
     pub gc_interval: Option<Duration>,
-    /// Whether the GC timer runs.
+    /// Whether the GC strategy sweeps by itself.
     pub auto_gc: bool,
+    /// The GC strategy.
+    pub gc: Kind,
+    /// PHP's `session.gc_probability`: the coin's numerator.
+    pub gc_probability: u32,
+    /// PHP's `session.gc_divisor`: the coin's denominator.
+    pub gc_divisor: u32,
+    /// Redis's `hz`: sampling cycles a second.
+    pub gc_hz: u32,
+    /// How long a session may live however active it is; `None`: no limit.
+    pub absolute_lifetime: Option<Duration>,
     /// The most sessions stored at once; `None` is unlimited.
     pub capacity: Option<usize>,
     /// How many events the log keeps.
@@ -50,6 +61,11 @@ impl Default for Config {
             max_lifetime: Duration::from_secs(3600),
             gc_interval: None,
             auto_gc: true,
+            gc: Kind::Timer,
+            gc_probability: 1,
+            gc_divisor: 100,
+            gc_hz: 10,
+            absolute_lifetime: None,
             capacity: None,
             log_capacity: crate::manager::log::DEFAULT_LOG_CAPACITY,
             cookie_max_age: MaxAge::Lifetime,
@@ -63,6 +79,18 @@ impl Config {
     /// The GC timer's period in force.
     pub fn interval(&self) -> Duration {
         self.gc_interval.unwrap_or(self.max_lifetime)
+    }
+
+    /// What the GC strategies read, with their draws' seed.
+    pub fn gc_settings(&self, seed: u64) -> gc::Settings {
+        gc::Settings {
+            interval: self.interval(),
+            on: self.auto_gc,
+            probability: self.gc_probability,
+            divisor: self.gc_divisor,
+            hz: self.gc_hz,
+            seed,
+        }
     }
 
     /// The `Max-Age` the session cookie is sent with, in whole seconds; `None` for none, as
@@ -86,7 +114,11 @@ impl Config {
         if self.capacity == Some(0) {
             return Err(capacity_error("0"));
         }
-        Ok(())
+        if let Some(d) = self.absolute_lifetime {
+            positive("absolute-lifetime", d)?;
+        }
+        check_coin(self.gc_probability, self.gc_divisor)?;
+        check_hz(self.gc_hz)
     }
 }
 
@@ -112,4 +144,33 @@ pub fn capacity_error(given: &str) -> Error {
         "invalid capacity `{given}`: expected a whole number of sessions above 0, or `none` \
          (also `unlimited`)"
     ))
+}
+
+/// The most sampling cycles a second: one a microsecond.
+pub const MAX_HZ: u32 = 1_000_000;
+
+/// Refuses a coin PHP would not toss: a divisor of 0, or a probability above it.
+pub fn check_coin(probability: u32, divisor: u32) -> Result<()> {
+    if divisor == 0 {
+        return Err(Error::Invalid(
+            "gc-divisor must be 1 or more (PHP's default is 100)".into(),
+        ));
+    }
+    if probability > divisor {
+        return Err(Error::Invalid(format!(
+            "gc-probability {probability} is above gc-divisor {divisor}; the coin's chance is \
+             gc-probability/gc-divisor, at most 1"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a sampling rate outside 1 to [`MAX_HZ`] cycles a second.
+pub fn check_hz(hz: u32) -> Result<()> {
+    if !(1..=MAX_HZ).contains(&hz) {
+        return Err(Error::Invalid(format!(
+            "gc-hz {hz} is out of range: 1 to {MAX_HZ} cycles a second (Redis's default is 10)"
+        )));
+    }
+    Ok(())
 }

@@ -17,15 +17,18 @@ pub enum Reason {
     Evicted,
     /// Removed by `destroy`.
     Destroyed,
+    /// Outlived the absolute lifetime, while in use: removed by a GC run, or on access.
+    Lifetime,
 }
 
 impl Reason {
     /// Every reason, in the order tables list them.
-    pub const ALL: [Reason; 4] = [
+    pub const ALL: [Reason; 5] = [
         Reason::Gc,
         Reason::Expired,
         Reason::Evicted,
         Reason::Destroyed,
+        Reason::Lifetime,
     ];
 
     /// The lowercase name used in tables and JSON.
@@ -35,6 +38,7 @@ impl Reason {
             Reason::Expired => "expired",
             Reason::Evicted => "evicted",
             Reason::Destroyed => "destroyed",
+            Reason::Lifetime => "lifetime",
         }
     }
 }

@@ -30,9 +30,9 @@ pub use stats::Stats;
 use crate::Result;
 use crate::basics::ids::IdGenerator;
 use crate::basics::time::Time;
-use crate::gc::{Strategy, Timer};
+use crate::gc::{self, Cause, Strategy};
 use crate::rules::Rules;
-use crate::store::{Gone, MemoryStore, Snapshot, Store};
+use crate::store::{Gone, Limit, MemoryStore, Scan, Snapshot, Store};
 use run::Sweeping;
 
 /// How `read` found its session.
@@ -52,6 +52,8 @@ pub struct Manager<S = MemoryStore> {
     store: S,
     ids: IdGenerator,
     gc: Box<dyn Strategy>,
+    /// The seed of the strategies' draws: the ids' seed, or drawn from the OS.
+    gc_seed: u64,
     /// `gc.next_due()`, kept at hand: most operations need only compare it with `now`.
     gc_due: Option<Time>,
     /// `gc.watches_session_starts()`, kept at hand for the same reason.
@@ -68,6 +70,10 @@ pub struct Manager<S = MemoryStore> {
     client: Option<CompactString>,
     /// Whether operations are being gathered into one ([`Manager::together`]).
     gathering: bool,
+    /// The instant of the current operation.
+    now: Time,
+    /// Expired sessions the current operation removed or revived, outside GC runs.
+    over_left: u64,
 }
 
 impl Manager {
@@ -82,12 +88,16 @@ impl<S: Store> Manager<S> {
     /// A manager over `store`, which it takes as it is.
     pub fn with_store(store: S, config: Config, ids: IdGenerator, start: Time) -> Result<Self> {
         config.validate()?;
-        let gc = Box::new(Timer::new(start, config.interval(), config.auto_gc));
+        let gc_seed = ids.stream_seed()?;
+        let gc = gc::build(config.gc, start, &config.gc_settings(gc_seed));
+        let mut store = store;
+        store.keep_pool(gc.samples())?;
         let mut manager = Manager {
             log: EventLog::with_capacity(config.log_capacity),
             gc_due: gc.next_due(),
             gc_watches_starts: gc.watches_session_starts(),
             gc,
+            gc_seed,
             config,
             store,
             ids,
@@ -98,6 +108,8 @@ impl<S: Store> Manager<S> {
             evicted: Vec::new(),
             client: None,
             gathering: false,
+            now: start,
+            over_left: 0,
         };
         manager.begin(start)?;
         Ok(manager)
@@ -113,6 +125,7 @@ impl<S: Store> Manager<S> {
         Rules {
             defects: self.config.defects,
             max_lifetime: self.config.max_lifetime,
+            absolute_lifetime: self.config.absolute_lifetime,
         }
     }
 
@@ -121,9 +134,14 @@ impl<S: Store> Manager<S> {
         &self.store
     }
 
-    /// The GC strategy's name.
-    pub fn strategy(&self) -> &'static str {
-        self.gc.name()
+    /// The GC strategy.
+    pub fn strategy(&self) -> gc::Kind {
+        self.gc.kind()
+    }
+
+    /// The seed of the GC strategies' draws.
+    pub fn gc_seed(&self) -> u64 {
+        self.gc_seed
     }
 
     /// The totals so far.
@@ -162,17 +180,20 @@ impl<S: Store> Manager<S> {
     pub fn report(&self, run: &GcRun, rows: usize) -> Result<RunReport> {
         let mut reaped = Vec::new();
         if rows > 0 {
-            self.store.swept(run.mark, false, &mut |id, last_access| {
-                reaped.push(Reaped {
-                    id: id.into(),
-                    last_access,
-                });
-                stop_at(reaped.len(), rows)
-            })?;
+            self.store
+                .swept(run.mark, false, &mut |id, last_access, created| {
+                    reaped.push(Reaped {
+                        id: id.into(),
+                        last_access,
+                        lifetime: lifetime(run, last_access, created),
+                    });
+                    stop_at(reaped.len(), rows)
+                })?;
         }
         Ok(RunReport {
             at: run.at,
-            auto: run.auto,
+            auto: run.cause != Cause::Manual,
+            cause: run.cause,
             report: run.report,
             reaped,
         })
@@ -202,17 +223,18 @@ impl<S: Store> Manager<S> {
             if events.len() >= limit {
                 break;
             }
-            self.store.swept(run.mark, newest_first, &mut |id, last| {
-                events.push(gc_event(run.at, id, last));
-                stop_at(events.len(), limit)
-            })?;
+            self.store
+                .swept(run.mark, newest_first, &mut |id, last, created| {
+                    events.push(gc_event(run, id, last, created));
+                    stop_at(events.len(), limit)
+                })?;
         }
         Ok(events)
     }
 
     /// `SessionGC(maxlifetime)` by hand, now. Returns the run, also in [`Manager::runs`].
     pub fn gc(&mut self, now: Time) -> Result<GcRun> {
-        self.operation(now, |m| m.sweeping().1.run(now, false))
+        self.operation(now, |m| m.sweeping().1.run(now, Scan::Back, Cause::Manual))
     }
 
     /// Lets the GC strategy do the work due by `now`, as after the clock moved to `now`.
@@ -230,9 +252,37 @@ impl<S: Store> Manager<S> {
         self.store.stored()
     }
 
-    /// How many stored sessions have expired at `now` but are not collected yet.
+    /// How many stored sessions have expired at `now` (by either limit) but are not
+    /// collected yet.
     pub fn expired_count(&self, now: Time) -> Result<usize> {
-        self.store.count_accessed_before(self.rules().cutoff(now))
+        self.store.count_over(self.rules().expiry(now))
+    }
+
+    /// The expired sessions held at `now`, and the most held at once so far, `now`
+    /// included.
+    pub fn expired_held(&self, now: Time) -> Result<(u64, u64)> {
+        let held = self.expired_count(now)? as u64;
+        Ok((held, held.max(self.stats.expired_held_peak)))
+    }
+
+    /// Notes the expired sessions held now, before a change that could lower the count
+    /// (the settings that decide expiry).
+    fn note_held(&mut self) -> Result<()> {
+        let held = self.expired_count(self.now)? as u64;
+        self.stats.held(held);
+        Ok(())
+    }
+
+    /// A session left (evicted, destroyed, or lazily expired) at `now`: if it was expired,
+    /// the count of expired sessions held fell.
+    fn left(&mut self, now: Time, gone: &Gone) {
+        if self
+            .rules()
+            .expiry(now)
+            .is_over(gone.last_access, gone.created)
+        {
+            self.over_left += 1;
+        }
     }
 
     /// Checks the store's invariants (for tests).
@@ -250,6 +300,19 @@ impl<S: Store> Manager<S> {
             quiet: &mut self.quiet,
         };
         (self.gc.as_mut(), sweeping)
+    }
+
+    /// How many sessions the last operation's runs reaped for outliving the absolute
+    /// lifetime: none without one; else each is looked at.
+    fn reaped_for_lifetime(&self) -> Result<u64> {
+        let mut count = 0;
+        for run in self.runs.iter().filter(|r| r.expiry.has_absolute()) {
+            self.store.swept(run.mark, false, &mut |_, last, created| {
+                count += u64::from(lifetime(run, last, created));
+                ControlFlow::Continue(())
+            })?;
+        }
+        Ok(count)
     }
 
     /// A `SessionStart` began: the strategy may sweep (PHP's coin).
@@ -298,6 +361,8 @@ impl<S: Store> Manager<S> {
     /// start afresh, and the strategy does what is due.
     fn begin(&mut self, now: Time) -> Result<()> {
         self.ops += 1;
+        self.now = now;
+        self.over_left = 0;
         self.store.release()?;
         self.log.start();
         self.runs.clear();
@@ -321,11 +386,18 @@ impl<S: Store> Manager<S> {
         for event in self.log.current() {
             self.stats.tally(event.kind);
         }
+        if self.over_left > 0 {
+            // Just before they left, the expired held were these and those still held.
+            let held = self.expired_count(self.now)? as u64 + self.over_left;
+            self.stats.held(held);
+        }
         let reaped: u64 = self.runs.iter().map(|r| r.report.reaped).sum();
         if reaped == 0 {
             return Ok(());
         }
-        self.stats.reaped_gc += reaped;
+        let lifetime = self.reaped_for_lifetime()?;
+        self.stats.reaped_gc += reaped - lifetime;
+        self.stats.reaped_lifetime += lifetime;
         let count = usize::try_from(reaped).unwrap_or(usize::MAX);
         let newest = self.gc_events(self.log.room(count), true)?;
         self.log.prepend_current(count, newest.into_iter());
@@ -337,8 +409,20 @@ fn removed(reason: Reason) -> EventKind {
     EventKind::Removed(reason)
 }
 
-fn gc_event(at: Time, id: &str, last_access: Time) -> Event {
-    Event::new(at, id, last_access, removed(Reason::Gc))
+/// Whether `run` reaped a session last accessed at `last_access` and created at `created`
+/// for outliving the absolute lifetime.
+fn lifetime(run: &GcRun, last_access: Time, created: Time) -> bool {
+    run.expiry.limit(last_access, created) == Some(Limit::Absolute)
+}
+
+/// The event of a session `run` reaped.
+fn gc_event(run: &GcRun, id: &str, last_access: Time, created: Time) -> Event {
+    let reason = if lifetime(run, last_access, created) {
+        Reason::Lifetime
+    } else {
+        Reason::Gc
+    };
+    Event::new(run.at, id, last_access, removed(reason))
 }
 
 /// Goes on until `len` reaches `limit`.

@@ -6,9 +6,9 @@ use serde::Serialize;
 use super::stats::Stats;
 use crate::Result;
 use crate::basics::time::Time;
-use crate::gc::{GcReport, Sweeper};
+use crate::gc::{Cause, GcReport, Looks, Sweeper};
 use crate::rules::Rules;
-use crate::store::{Mark, Store};
+use crate::store::{Cycle, Expiry, Mark, Scan, Store, Sweep};
 
 /// One GC run that was reported: every manual run, and each strategy run that reaped.
 ///
@@ -19,10 +19,12 @@ use crate::store::{Mark, Store};
 pub struct GcRun {
     /// When it ran.
     pub at: Time,
-    /// Whether a strategy fired it (rather than `gc`).
-    pub auto: bool,
+    /// What set it off.
+    pub cause: Cause,
     /// What it scanned and reaped.
     pub report: GcReport,
+    /// The rules it applied, which tell which limit each session it reaped had reached.
+    pub(super) expiry: Expiry,
     pub(super) mark: Mark,
 }
 
@@ -33,6 +35,8 @@ pub struct RunReport {
     pub at: Time,
     /// Whether a strategy fired it.
     pub auto: bool,
+    /// What set it off.
+    pub cause: Cause,
     /// What it scanned and reaped.
     #[serde(flatten)]
     pub report: GcReport,
@@ -45,6 +49,8 @@ pub struct RunReport {
 /// first and the last were.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct QuietRuns {
+    /// What ran them.
+    pub cause: Cause,
     /// How many.
     pub count: u64,
     /// When the first ran.
@@ -71,6 +77,9 @@ pub struct Reaped {
     pub id: CompactString,
     /// Its last access.
     pub last_access: Time,
+    /// Whether it had outlived the absolute lifetime (rather than been idle too long).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lifetime: bool,
 }
 
 /// The manager's parts a GC run changes, lent together: the [`Sweeper`] a strategy drives,
@@ -84,48 +93,104 @@ pub(super) struct Sweeping<'a, S> {
 }
 
 impl<S: Store> Sweeping<'_, S> {
-    /// `SessionGC` at `at`: counted, and reported when by hand or when it reaped.
-    pub fn run(&mut self, at: Time, auto: bool) -> Result<GcRun> {
-        let sweep = self.store.sweep(self.rules.cutoff(at))?;
-        self.stats.gc_run(1, sweep.scanned);
+    /// How a sweep that wants `scan` looks: under an absolute lifetime, at every session,
+    /// since one too old can be anywhere in the list.
+    fn scan(&self, wanted: Scan) -> Scan {
+        if self.rules.absolute_lifetime.is_some() {
+            Scan::Whole
+        } else {
+            wanted
+        }
+    }
+
+    /// A sweep at `at`, set off by `cause`: counted, and reported when by hand, by a coin,
+    /// or when it reaped.
+    pub fn run(&mut self, at: Time, scan: Scan, cause: Cause) -> Result<GcRun> {
+        let expiry = self.rules.expiry(at);
+        let sweep = self.store.sweep(expiry, self.scan(scan))?;
+        self.record(at, cause, expiry, sweep)
+    }
+
+    fn record(&mut self, at: Time, cause: Cause, expiry: Expiry, sweep: Sweep) -> Result<GcRun> {
+        self.stats.gc_runs(1, sweep.scanned);
+        if sweep.reaped > 0 {
+            // Just before, the expired held were those it reaped and those it left.
+            let left = self.store.count_over(expiry)? as u64;
+            self.stats.held(sweep.reaped + left);
+        }
         let run = GcRun {
             at,
-            auto,
+            cause,
             report: GcReport {
                 scanned: sweep.scanned,
                 reaped: sweep.reaped,
             },
+            expiry,
             mark: sweep.mark,
         };
-        if run.report.reaped > 0 || !auto {
+        if run.report.reaped > 0 || matches!(cause, Cause::Manual | Cause::Coin) {
             self.runs.push(run);
+        } else {
+            self.quiet_runs(cause, 1, at, at);
         }
         Ok(run)
     }
-}
 
-impl<S: Store> Sweeper for Sweeping<'_, S> {
-    fn first_reap(&self) -> Result<Option<Time>> {
-        let back = self.store.back()?;
-        Ok(back.map(|last| self.rules.first_expired_at(last).unwrap_or(Time::MAX)))
-    }
-
-    fn sweep(&mut self, at: Time) -> Result<GcReport> {
-        self.run(at, true).map(|run| run.report)
-    }
-
-    fn skip_quiet(&mut self, runs: u64, first: Time, last: Time) -> Result<()> {
-        // Each would have looked at the back session, if there is one, and stopped.
-        let scanned = if self.store.stored()? == 0 { 0 } else { runs };
-        self.stats.gc_run(runs, scanned);
+    fn quiet_runs(&mut self, cause: Cause, count: u64, first: Time, last: Time) {
         *self.quiet = Some(match *self.quiet {
-            Some(earlier) => earlier.and(runs, last),
+            Some(earlier) => earlier.and(count, last),
             None => QuietRuns {
-                count: runs,
+                cause,
+                count,
                 first,
                 last,
             },
         });
+    }
+}
+
+impl<S: Store> Sweeper for Sweeping<'_, S> {
+    fn first_reap(&self, scan: Scan) -> Result<Option<Time>> {
+        Ok(match self.scan(scan) {
+            Scan::Back => self
+                .store
+                .back()?
+                .map(|last| self.rules.first_expired_at(last).unwrap_or(Time::MAX)),
+            Scan::Whole => {
+                let absolute = self.rules.absolute_lifetime.is_some();
+                self.store.oldest(absolute)?.map(|o| {
+                    self.rules
+                        .first_over_at(o.last_access, o.created)
+                        .unwrap_or(Time::MAX)
+                })
+            }
+        })
+    }
+
+    fn sweep(&mut self, at: Time, scan: Scan, cause: Cause) -> Result<GcReport> {
+        self.run(at, scan, cause).map(|run| run.report)
+    }
+
+    fn sample(&mut self, at: Time, cycle: Cycle) -> Result<GcReport> {
+        let expiry = self.rules.expiry(at);
+        let sweep = self.store.sample(expiry, cycle)?;
+        self.record(at, Cause::Sampling, expiry, sweep)
+            .map(|run| run.report)
+    }
+
+    fn skip_quiet(&mut self, runs: u64, first: Time, last: Time, looks: Looks) -> Result<()> {
+        let stored = self.store.stored()? as u64;
+        let (each, cause) = match looks {
+            Looks::Sweep(scan) => match self.scan(scan) {
+                // Each would have looked at the back session, if there is one, and stopped.
+                Scan::Back => (stored.min(1), Cause::Timer),
+                Scan::Whole => (stored, Cause::Timer),
+            },
+            // Each would have sampled one round, and found nothing expired.
+            Looks::Samples(per_round) => (stored.min(per_round), Cause::Sampling),
+        };
+        self.stats.gc_runs(runs, each);
+        self.quiet_runs(cause, runs, first, last);
         Ok(())
     }
 }

@@ -6,7 +6,7 @@ use compact_str::CompactString;
 
 use super::{Activity, Event, EventKind, Extra, Manager, ReadOutcome, Reason, removed};
 use crate::basics::time::Time;
-use crate::store::{Access, Answer, Gone, Op, Placement, Read, Renamed, Store, Value};
+use crate::store::{Access, Answer, Gone, Limit, Op, Placement, Read, Renamed, Store, Value};
 use crate::{Error, Result};
 
 impl<S: Store> Manager<S> {
@@ -128,6 +128,7 @@ impl<S: Store> Manager<S> {
     pub fn destroy(&mut self, id: &str, now: Time) -> Result<()> {
         self.operation(now, |m| {
             let gone = m.store.destroy(id)?;
+            m.left(now, &gone);
             m.push(now, &gone.id, gone.last_access, removed(Reason::Destroyed));
             Ok(())
         })
@@ -146,14 +147,20 @@ impl<S: Store> Manager<S> {
             match m.store.access(id, op, now, m.rules().expiry(now))? {
                 Access::Applied {
                     before,
+                    created,
                     expired,
                     answer,
                 } => {
-                    let kind = if expired {
+                    // B7 applied the access: idle too long, the session lives again; too
+                    // old, it stays expired, and only GC can take it.
+                    let kind = if expired && m.rules().is_expired(before, now) {
                         EventKind::Revived(activity)
                     } else {
                         EventKind::Accessed(activity)
                     };
+                    if expired && !m.rules().expiry(now).is_over(now, created) {
+                        m.over_left += 1;
+                    }
                     m.push(now, id, before, kind);
                     Ok(answer)
                 }
@@ -164,6 +171,19 @@ impl<S: Store> Manager<S> {
 
     /// Logs a removal by lazy expiry, and returns the error the access fails with.
     fn lazily_expired(&mut self, now: Time, gone: Gone) -> Error {
+        self.left(now, &gone);
+        let limit = self
+            .rules()
+            .expiry(now)
+            .limit(gone.last_access, gone.created);
+        if limit == Some(Limit::Absolute) {
+            self.push(now, &gone.id, gone.last_access, removed(Reason::Lifetime));
+            let lifetime = self.config.absolute_lifetime.unwrap_or_default();
+            return Error::LifetimeOver {
+                id: gone.id.into(),
+                lifetime: crate::basics::time::Span(lifetime).to_string(),
+            };
+        }
         self.push(now, &gone.id, gone.last_access, removed(Reason::Expired));
         Error::Expired(gone.id.into())
     }
@@ -194,6 +214,7 @@ impl<S: Store> Manager<S> {
         // Taken out and put back, so that its buffer is reused.
         let mut evicted = std::mem::take(&mut self.evicted);
         for gone in evicted.drain(..) {
+            self.left(now, &gone);
             self.push(now, &gone.id, gone.last_access, removed(Reason::Evicted));
         }
         self.evicted = evicted;

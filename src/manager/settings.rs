@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use super::config::{capacity_error, positive};
+use super::config::{capacity_error, check_coin, check_hz, positive};
 use super::{Manager, MaxAge};
 use crate::basics::time::Time;
+use crate::gc;
 use crate::rules::Defects;
 use crate::store::Store;
 use crate::{Error, Result};
@@ -16,6 +17,7 @@ impl<S: Store> Manager<S> {
         positive("max-lifetime", d)?;
         // The runs due by `now` fire first, under the settings they were due under.
         self.operation(now, |m| {
+            m.note_held()?;
             m.config.max_lifetime = d;
             let restart = m.config.gc_interval.is_none();
             m.reconfigure_gc(now, restart)
@@ -44,8 +46,60 @@ impl<S: Store> Manager<S> {
     /// Sets the defects reproduced from now on, once the runs due by `now` have fired.
     pub fn set_defects(&mut self, defects: Defects, now: Time) -> Result<()> {
         self.operation(now, |m| {
+            m.note_held()?;
             m.config.defects = defects;
             Ok(())
+        })
+    }
+
+    /// Sets the absolute lifetime (`None`: none), once the runs due by `now` have fired.
+    pub fn set_absolute_lifetime(&mut self, d: Option<Duration>, now: Time) -> Result<()> {
+        if let Some(d) = d {
+            positive("absolute-lifetime", d)?;
+        }
+        self.operation(now, |m| {
+            m.note_held()?;
+            m.config.absolute_lifetime = d;
+            Ok(())
+        })
+    }
+
+    /// Changes the GC strategy at `now`. The new one starts afresh, as at start-up: a timer
+    /// runs at once, sampling cycles start now, PHP's coins are counted from here.
+    pub fn set_gc(&mut self, kind: gc::Kind, now: Time) -> Result<()> {
+        self.operation(now, |m| {
+            m.config.gc = kind;
+            m.gc = gc::build(kind, now, &m.config.gc_settings(m.gc_seed));
+            m.store.keep_pool(m.gc.samples())?;
+            m.gc_watches_starts = m.gc.watches_session_starts();
+            m.gc_due = m.gc.next_due();
+            m.fire_due(now)
+        })
+    }
+
+    /// Sets PHP's coin: `probability`/`divisor`, as `session.gc_probability` and
+    /// `session.gc_divisor`; either may be left as it is.
+    pub fn set_gc_coin(
+        &mut self,
+        probability: Option<u32>,
+        divisor: Option<u32>,
+        now: Time,
+    ) -> Result<()> {
+        let p = probability.unwrap_or(self.config.gc_probability);
+        let d = divisor.unwrap_or(self.config.gc_divisor);
+        check_coin(p, d)?;
+        self.operation(now, |m| {
+            (m.config.gc_probability, m.config.gc_divisor) = (p, d);
+            m.reconfigure_gc(now, false)
+        })
+    }
+
+    /// Sets the sampling cycles a second; cycles go on from now at the new rate.
+    pub fn set_gc_hz(&mut self, hz: u32, now: Time) -> Result<()> {
+        check_hz(hz)?;
+        self.operation(now, |m| {
+            m.config.gc_hz = hz;
+            m.reconfigure_gc(now, false)
         })
     }
 
@@ -97,8 +151,8 @@ impl<S: Store> Manager<S> {
     }
 
     fn reconfigure_gc(&mut self, now: Time, restart: bool) -> Result<()> {
-        let (period, on) = (self.config.interval(), self.config.auto_gc);
-        self.gc.reconfigure(now, period, on, restart);
+        let settings = self.config.gc_settings(self.gc_seed);
+        self.gc.reconfigure(now, &settings, restart);
         self.gc_due = self.gc.next_due();
         self.fire_due(now)
     }

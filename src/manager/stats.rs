@@ -26,10 +26,16 @@ pub struct Stats {
     pub reaped_evicted: u64,
     /// Removed by `destroy`.
     pub reaped_destroyed: u64,
-    /// GC runs, by the timer and by hand.
+    /// Removed, by a GC run or on access, for outliving the absolute lifetime.
+    pub reaped_lifetime: u64,
+    /// GC runs: the strategy's (timer runs, coin hits, sampling cycles) and by hand.
     pub gc_runs: u64,
-    /// Entries looked at by all GC runs.
-    pub gc_scanned: u64,
+    /// Sessions examined by all GC runs.
+    pub examined: u64,
+    /// The most sessions one run examined: the longest pause a user would feel.
+    pub largest_run: u64,
+    /// The most expired sessions stored at once so far.
+    pub expired_held_peak: u64,
 }
 
 impl Stats {
@@ -40,6 +46,7 @@ impl Stats {
             Reason::Expired => self.reaped_expired,
             Reason::Evicted => self.reaped_evicted,
             Reason::Destroyed => self.reaped_destroyed,
+            Reason::Lifetime => self.reaped_lifetime,
         }
     }
 
@@ -55,13 +62,23 @@ impl Stats {
             EventKind::Removed(Reason::Expired) => &mut self.reaped_expired,
             EventKind::Removed(Reason::Evicted) => &mut self.reaped_evicted,
             EventKind::Removed(Reason::Destroyed) => &mut self.reaped_destroyed,
+            EventKind::Removed(Reason::Lifetime) => &mut self.reaped_lifetime,
         };
         *counter += 1;
     }
 
-    /// Counts a GC run that looked at `scanned` entries.
-    pub(super) fn gc_run(&mut self, runs: u64, scanned: u64) {
+    /// Counts `runs` GC runs that each examined `each` sessions.
+    pub(super) fn gc_runs(&mut self, runs: u64, each: u64) {
+        if runs == 0 {
+            return;
+        }
         self.gc_runs = self.gc_runs.saturating_add(runs);
-        self.gc_scanned = self.gc_scanned.saturating_add(scanned);
+        self.examined = self.examined.saturating_add(each.saturating_mul(runs));
+        self.largest_run = self.largest_run.max(each);
+    }
+
+    /// Notes that `held` expired sessions were stored at one instant.
+    pub(super) fn held(&mut self, held: u64) {
+        self.expired_held_peak = self.expired_held_peak.max(held);
     }
 }

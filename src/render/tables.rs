@@ -163,10 +163,11 @@ pub fn config(v: &ConfigView, style: Style, out: &mut String) {
 pub fn stats(v: &StatsView, style: Style, out: &mut String) {
     let s = &v.totals;
     let mut g = Grid::new(&[("count", Grid::KEEP), ("value", Grid::KEEP)]);
-    let rows: [(&str, u64); 16] = [
+    let rows: [(&str, u64); 19] = [
         ("stored", v.stored as u64),
         ("live", v.live as u64),
-        ("expired, not collected", v.expired as u64),
+        ("expired, not collected", v.expired_held as u64),
+        ("expired, most held at once", s.expired_held_peak),
         ("created", s.created),
         ("adopted", s.adopted),
         ("accessed", s.accessed),
@@ -176,8 +177,10 @@ pub fn stats(v: &StatsView, style: Style, out: &mut String) {
         ("removed as expired", s.reaped_expired),
         ("removed as evicted", s.reaped_evicted),
         ("removed as destroyed", s.reaped_destroyed),
+        ("removed at absolute lifetime", s.reaped_lifetime),
         ("gc runs", s.gc_runs),
-        ("entries scanned", s.gc_scanned),
+        ("sessions examined by gc", s.examined),
+        ("most examined by one run", s.largest_run),
         ("events kept", v.log_kept as u64),
         ("events forgotten", v.log_dropped),
     ];

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::{Context, Style, picture, short_id, tables, web};
 use crate::basics::time::Span;
+use crate::gc::Cause;
 use crate::manager::{Event, EventKind, QuietRuns, ReadOutcome, Reason, RunReport};
 use crate::shell::reply::{Outcome, Reply, SessionRow, Summary};
 use crate::shell::setting::on_off;
@@ -14,9 +15,11 @@ const IDS_PER_RUN_LINE: usize = 10;
 
 /// Appends the text of `outcome` to `out`.
 pub fn text(outcome: &Outcome, cx: &Context, style: Style, out: &mut String) {
-    for run in &outcome.runs {
-        run_line(run, out);
-    }
+    let payer = match &outcome.reply {
+        Reply::Visit(v) => format!("{}'s request for {}", v.client, v.request.path),
+        _ => format!("this `{}`", outcome.command),
+    };
+    run_lines(&outcome.runs, &payer, out);
     if let Reply::Visit(v) = &outcome.reply {
         // A visit tells its own story, with the events in their place.
         web::visit(v, &outcome.events, &|e, out| event_line(e, cx, out), out);
@@ -31,17 +34,58 @@ pub fn text(outcome: &Outcome, cx: &Context, style: Style, out: &mut String) {
     }
 }
 
-/// The one line that tells of the timer runs that had nothing to reap, however many.
+/// The one line that tells of the strategy's runs that had nothing to reap, however many.
 fn quiet_line(q: QuietRuns, out: &mut String) {
+    let (who, runs) = match q.cause {
+        Cause::Sampling => ("sampling", "cycles"),
+        _ => ("auto-gc", "times"),
+    };
     let _ = if q.count == 1 {
-        writeln!(out, "auto-gc at {}: nothing to reap", q.first)
+        writeln!(out, "{who} at {}: nothing to reap", q.first)
     } else {
         writeln!(
             out,
-            "auto-gc ran {} times, {} to {}: nothing to reap",
+            "{who} ran {} {runs}, {} to {}: nothing to reap",
             q.count, q.first, q.last
         )
     };
+}
+
+/// More sampling cycles than this that reaped, in one command, are told in one line.
+const CYCLE_LINES: usize = 3;
+
+/// The lines of the strategy's runs: one a run, but many sampling cycles in one line.
+/// `payer` names the request a coin fell on.
+fn run_lines(runs: &[RunReport], payer: &str, out: &mut String) {
+    let cycles = runs.iter().filter(|r| r.cause == Cause::Sampling).count();
+    if cycles > CYCLE_LINES {
+        for run in runs.iter().filter(|r| r.cause != Cause::Sampling) {
+            run_line(run, payer, out);
+        }
+        cycles_line(runs.iter().filter(|r| r.cause == Cause::Sampling), out);
+        return;
+    }
+    for run in runs {
+        run_line(run, payer, out);
+    }
+}
+
+/// Sampling cycles that reaped, in one line.
+fn cycles_line<'a>(mut cycles: impl Iterator<Item = &'a RunReport>, out: &mut String) {
+    let Some(first) = cycles.next() else { return };
+    let (mut count, mut reaped, mut most, mut last) =
+        (1, first.reaped.len(), first.report.scanned, first.at);
+    for c in cycles {
+        count += 1;
+        reaped += c.reaped.len();
+        most = most.max(c.report.scanned);
+        last = c.at;
+    }
+    let _ = writeln!(
+        out,
+        "sampling reaped {reaped} in {count} cycles, {} to {last}; the largest cycle sampled {most}",
+        first.at
+    );
 }
 
 /// The one line an error prints: `error: ...`, red at a colour terminal.
@@ -53,21 +97,34 @@ pub fn error_line(error: &crate::Error, style: Style) -> String {
     }
 }
 
-fn run_line(run: &RunReport, out: &mut String) {
+fn run_line(run: &RunReport, payer: &str, out: &mut String) {
     let ids: Vec<_> = run
         .reaped
         .iter()
         .take(IDS_PER_RUN_LINE)
-        .map(|r| short_id(&r.id))
+        .map(|r| {
+            let id = short_id(&r.id);
+            if r.lifetime {
+                format!("{id} (lifetime)")
+            } else {
+                id.to_string()
+            }
+        })
         .collect();
     let more = run.reaped.len().saturating_sub(IDS_PER_RUN_LINE);
-    let _ = write!(
-        out,
-        "auto-gc at {} reaped {}: {}",
-        run.at,
-        run.reaped.len(),
-        ids.join(", ")
-    );
+    let (at, n, examined) = (run.at, run.reaped.len(), run.report.scanned);
+    let _ = match run.cause {
+        Cause::Coin => write!(
+            out,
+            "php gc at {at}: the coin fell on {payer}, which waits while it examines \
+             {examined} and reaps {n}"
+        ),
+        Cause::Sampling => write!(out, "sampling at {at} sampled {examined}, reaped {n}"),
+        _ => write!(out, "auto-gc at {at} reaped {n}"),
+    };
+    if n > 0 {
+        let _ = write!(out, ": {}", ids.join(", "));
+    }
     if more > 0 {
         let _ = write!(out, " and {more} more");
     }

@@ -16,13 +16,15 @@ use crate::store::{End, Expiry};
 
 const NANOS_PER_SEC: i128 = 1_000_000_000;
 
-/// The rules in force: the defects reproduced, and the max-lifetime.
+/// The rules in force: the defects reproduced, the max-lifetime and the absolute lifetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
     /// The defects reproduced.
     pub defects: Defects,
     /// How long a session may stay idle.
     pub max_lifetime: Duration,
+    /// How long a session may live, however active; `None`: for ever.
+    pub absolute_lifetime: Option<Duration>,
 }
 
 impl Rules {
@@ -62,17 +64,50 @@ impl Rules {
         Time::from_unix_nanos(now.unix_nanos().saturating_sub(lifetime))
     }
 
+    /// The instant before which a creation means the absolute lifetime is over, at `now`:
+    /// over when `now - created > absolute_lifetime`, always exact (the book has no such
+    /// limit, so B8 does not apply). [`Time::MIN`] when there is no absolute lifetime.
+    pub fn created_cutoff(self, now: Time) -> Time {
+        match self.absolute_lifetime {
+            None => Time::MIN,
+            Some(d) => {
+                let d = i64::try_from(d.as_nanos()).unwrap_or(i64::MAX);
+                Time::from_unix_nanos(now.unix_nanos().saturating_sub(d))
+            }
+        }
+    }
+
     /// What a store needs to know of expiry at `now`.
     pub fn expiry(self, now: Time) -> Expiry {
         Expiry {
             accessed_before: self.cutoff(now),
+            created_before: self.created_cutoff(now),
             lazy: self.lazy_expiry(),
         }
     }
 
-    /// Whether a session last accessed at `last_access` has expired at `now`.
+    /// Whether a session last accessed at `last_access` has expired at `now`, by being
+    /// idle too long (the absolute lifetime aside).
     pub fn is_expired(self, last_access: Time, now: Time) -> bool {
         last_access < self.cutoff(now)
+    }
+
+    /// The first instant at which a session created at `created` has outlived the absolute
+    /// lifetime; `None` if there is none, or not on this clock.
+    pub fn lifetime_over_at(self, created: Time) -> Option<Time> {
+        let d = self.absolute_lifetime?;
+        let nanos = i128::from(created.unix_nanos()) + d.as_nanos() as i128 + 1;
+        i64::try_from(nanos).ok().map(Time::from_unix_nanos)
+    }
+
+    /// The first instant at which a session last accessed at `last_access` and created at
+    /// `created` counts as expired by either limit, if nothing touches it.
+    pub fn first_over_at(self, last_access: Time, created: Time) -> Option<Time> {
+        let idle = self.first_expired_at(last_access);
+        match (idle, self.lifetime_over_at(created)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// The first instant at which a session last accessed at `last_access` counts as
@@ -99,6 +134,17 @@ impl Rules {
         }
     }
 
+    /// When a session last accessed at `last_access` and created at `created` expires, as
+    /// listings show it: the earlier of [`Rules::expires`] and the end of its absolute
+    /// lifetime.
+    pub fn expires_either(self, last_access: Time, created: Time) -> Time {
+        let idle = self.expires(last_access);
+        match self.absolute_lifetime {
+            Some(d) => idle.min(created.checked_add(d).unwrap_or(Time::MAX)),
+            None => idle,
+        }
+    }
+
     /// The book's `maxlifetime int64`: whole seconds.
     fn lifetime_secs(self) -> i128 {
         i128::from(self.max_lifetime.as_secs())
@@ -119,6 +165,7 @@ mod tests {
         Rules {
             defects,
             max_lifetime,
+            absolute_lifetime: None,
         }
     }
 
@@ -170,5 +217,22 @@ mod tests {
             assert_eq!(r.first_expired_at(Time::MAX), None);
             assert_eq!(r.expires(Time::MAX), Time::MAX);
         }
+    }
+
+    #[test]
+    fn the_absolute_lifetime_is_exact_and_counts_from_creation() {
+        let r = Rules {
+            absolute_lifetime: Some(HOUR),
+            ..rules(Defects::ALL, Duration::from_secs(60))
+        };
+        let created = at(5);
+        let edge = created.plus(HOUR).unwrap();
+        let e = r.expiry(edge);
+        assert!(!e.is_over(edge, created), "exactly an hour is not over");
+        let e = r.expiry(at(edge.unix_nanos() + 1));
+        assert!(e.is_over(edge, created));
+        assert_eq!(e.limit(edge, created), Some(crate::store::Limit::Absolute));
+        assert_eq!(r.lifetime_over_at(created), Some(at(edge.unix_nanos() + 1)));
+        assert_eq!(rules(Defects::NONE, HOUR).created_cutoff(edge), Time::MIN);
     }
 }

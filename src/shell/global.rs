@@ -10,6 +10,7 @@ use clap::{Args, Parser, ValueEnum};
 use super::options::{ClockKind, Format, Options};
 use super::setting::parse_capacity;
 use crate::basics::time::{Span, Time, parse_duration};
+use crate::gc::Kind;
 use crate::rules::Defects;
 
 /// Options of the simulation and of output; also settable by transcript directives.
@@ -29,9 +30,26 @@ pub struct GlobalArgs {
     /// Period of the auto-GC timer [default: max-lifetime].
     #[arg(long, global = true, value_name = "DURATION", value_parser = duration, allow_hyphen_values = true)]
     pub gc_interval: Option<Duration>,
-    /// Turn the auto-GC timer off.
+    /// Turn automatic GC off, whatever the strategy.
     #[arg(long, global = true)]
     pub no_auto_gc: bool,
+    /// When expired sessions are swept: timer (the book's), lazy (never), php (a coin at
+    /// each session start) or sampling (Redis's); see `help gc` [default: timer].
+    #[arg(long, global = true, value_name = "STRATEGY", value_parser = strategy)]
+    pub gc: Option<Kind>,
+    /// php: the coin's chance is gc-probability/gc-divisor [default: 1].
+    #[arg(long, global = true, value_name = "N")]
+    pub gc_probability: Option<u32>,
+    /// php: see --gc-probability [default: 100].
+    #[arg(long, global = true, value_name = "N")]
+    pub gc_divisor: Option<u32>,
+    /// sampling: cycles a second [default: 10].
+    #[arg(long, global = true, value_name = "N")]
+    pub gc_hz: Option<u32>,
+    /// Time from creation after which a session expires however active, or off
+    /// [default: off].
+    #[arg(long, global = true, value_name = "DURATION", value_parser = lifetime, allow_hyphen_values = true)]
+    pub absolute_lifetime: Option<Lifetime>,
     /// Most sessions stored, or none for no limit; creating one more evicts the least
     /// recently used [default: none].
     #[arg(long, global = true, value_name = "N", value_parser = capacity, allow_negative_numbers = true)]
@@ -95,6 +113,11 @@ pub const DIRECTIVES: &[&str] = &[
     "max-lifetime",
     "gc-interval",
     "no-auto-gc",
+    "gc",
+    "gc-probability",
+    "gc-divisor",
+    "gc-hz",
+    "absolute-lifetime",
     "capacity",
     "seed",
     "start",
@@ -109,6 +132,21 @@ fn duration(text: &str) -> Result<Duration, String> {
         return Err("must be longer than 0s".into());
     }
     Ok(d)
+}
+
+fn strategy(text: &str) -> Result<Kind, String> {
+    Kind::parse(text).map_err(|e| e.to_string())
+}
+
+/// `--absolute-lifetime`: a duration, or `None` for none (`off`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetime(pub Option<Duration>);
+
+fn lifetime(text: &str) -> Result<Lifetime, String> {
+    match text {
+        "off" => Ok(Lifetime(None)),
+        text => duration(text).map(|d| Lifetime(Some(d))),
+    }
 }
 
 fn defects(text: &str) -> Result<Defects, String> {
@@ -170,6 +208,11 @@ impl GlobalArgs {
         c.max_lifetime = self.max_lifetime.unwrap_or(c.max_lifetime);
         c.gc_interval = self.gc_interval.or(c.gc_interval);
         c.auto_gc &= !self.no_auto_gc;
+        c.gc = self.gc.unwrap_or(c.gc);
+        c.gc_probability = self.gc_probability.unwrap_or(c.gc_probability);
+        c.gc_divisor = self.gc_divisor.unwrap_or(c.gc_divisor);
+        c.gc_hz = self.gc_hz.unwrap_or(c.gc_hz);
+        c.absolute_lifetime = self.absolute_lifetime.map_or(c.absolute_lifetime, |l| l.0);
         c.capacity = self.capacity.map_or(c.capacity, |given| given.0);
         c.validate()?;
         o.seed = self.seed.or(o.seed);
@@ -205,6 +248,15 @@ impl GlobalArgs {
             ),
             ("gc-interval", self.gc_interval.map(|d| Span(d).to_string())),
             ("no-auto-gc", self.no_auto_gc.then(String::new)),
+            ("gc", self.gc.map(|k| k.to_string())),
+            ("gc-probability", self.gc_probability.map(|n| n.to_string())),
+            ("gc-divisor", self.gc_divisor.map(|n| n.to_string())),
+            ("gc-hz", self.gc_hz.map(|n| n.to_string())),
+            (
+                "absolute-lifetime",
+                self.absolute_lifetime
+                    .map(|l| l.0.map_or("off".to_owned(), |d| Span(d).to_string())),
+            ),
             ("capacity", self.capacity.map(|c| c.to_string())),
             ("seed", self.seed.map(|n| n.to_string())),
             ("start", self.start.map(|t| t.to_string())),

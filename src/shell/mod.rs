@@ -21,6 +21,7 @@ use reply::{Listing, Outcome, SessionRow, Summary};
 use crate::Result;
 use crate::basics::clock::Clock;
 use crate::basics::time::Time;
+use crate::gc::Cause;
 use crate::manager::Manager;
 use crate::store::{End, Store, View};
 use crate::web::Clients;
@@ -152,7 +153,10 @@ impl Shell {
         // there, even when it starts a new manager.
         let fresh = self.manager.operations() != ops && command.kind != Kind::Shell;
         let m = &self.manager;
-        let auto = m.runs().iter().filter(|r| r.auto && fresh);
+        let auto = m
+            .runs()
+            .iter()
+            .filter(|r| r.cause != Cause::Manual && fresh);
         Ok(Some(Outcome {
             command: command.name,
             reply,
@@ -173,20 +177,20 @@ impl Shell {
     }
 
     /// One session as listings show it.
-    fn row(&self, id: &str, last_access: Time, keys: usize) -> SessionRow {
+    fn row(&self, id: &str, last_access: Time, created: Time, keys: usize) -> SessionRow {
         let (now, rules) = (self.now(), self.manager.rules());
         SessionRow {
             id: id.to_owned(),
             last_access,
             idle: now.saturating_since(last_access),
-            expires: rules.expires(last_access),
-            expired: rules.is_expired(last_access, now),
+            expires: rules.expires_either(last_access, created),
+            expired: rules.expiry(now).is_over(last_access, created),
             keys,
         }
     }
 
     fn view_row(&self, v: View<'_>) -> SessionRow {
-        self.row(v.id, v.last_access, v.values.len())
+        self.row(v.id, v.last_access, v.created, v.values.len())
     }
 
     /// The first rows of the sessions, front to back.

@@ -91,6 +91,12 @@ pub struct ConfigView {
     #[serde(serialize_with = "span")]
     pub gc_interval_in_force: Duration,
     pub auto_gc: bool,
+    pub gc: crate::gc::Kind,
+    pub gc_probability: u32,
+    pub gc_divisor: u32,
+    pub gc_hz: u32,
+    #[serde(serialize_with = "span_opt")]
+    pub absolute_lifetime: Option<Duration>,
     pub next_gc: Option<Time>,
     pub capacity: Option<usize>,
     pub clock: &'static str,
@@ -125,6 +131,13 @@ impl ConfigView {
                 None => format!("auto ({})", Span(self.gc_interval_in_force)),
             },
             Setting::AutoGc => on_off(self.auto_gc).to_owned(),
+            Setting::Gc => self.gc.name().to_owned(),
+            Setting::AbsoluteLifetime => {
+                or_none(self.absolute_lifetime.map(|d| Span(d).to_string()), "off")
+            }
+            Setting::GcProbability => self.gc_probability.to_string(),
+            Setting::GcDivisor => self.gc_divisor.to_string(),
+            Setting::GcHz => self.gc_hz.to_string(),
             Setting::NextGc => or_none(self.next_gc.map(|t| t.to_string()), "-"),
             Setting::Capacity => or_none(self.capacity.map(|c| c.to_string()), "none"),
             Setting::Clock => self.clock.to_owned(),
@@ -139,7 +152,10 @@ impl ConfigView {
 pub struct StatsView {
     pub stored: usize,
     pub live: usize,
-    pub expired: usize,
+    pub expired_held: usize,
+    /// The GC strategy, whose costs the totals count.
+    #[serde(rename = "gc")]
+    pub strategy: crate::gc::Kind,
     #[serde(flatten)]
     pub totals: Stats,
     pub log_kept: usize,

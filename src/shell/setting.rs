@@ -14,9 +14,14 @@ pub enum Setting {
     CookieHttponly,
     RotateAfter,
     MaxLifetime,
+    AbsoluteLifetime,
+    Gc,
     GcInterval,
     AutoGc,
     NextGc,
+    GcProbability,
+    GcDivisor,
+    GcHz,
     Capacity,
     Clock,
     Seed,
@@ -25,7 +30,7 @@ pub enum Setting {
 
 impl Setting {
     /// Every setting, in table order.
-    pub const ALL: [Setting; 14] = [
+    pub const ALL: [Setting; 19] = [
         Setting::Provider,
         Setting::Defects,
         Setting::CookieName,
@@ -33,9 +38,14 @@ impl Setting {
         Setting::CookieHttponly,
         Setting::RotateAfter,
         Setting::MaxLifetime,
+        Setting::AbsoluteLifetime,
+        Setting::Gc,
         Setting::GcInterval,
         Setting::AutoGc,
         Setting::NextGc,
+        Setting::GcProbability,
+        Setting::GcDivisor,
+        Setting::GcHz,
         Setting::Capacity,
         Setting::Clock,
         Setting::Seed,
@@ -52,9 +62,14 @@ impl Setting {
             Setting::CookieHttponly => "cookie-httponly",
             Setting::RotateAfter => "rotate-after",
             Setting::MaxLifetime => "max-lifetime",
+            Setting::AbsoluteLifetime => "absolute-lifetime",
+            Setting::Gc => "gc",
             Setting::GcInterval => "gc-interval",
             Setting::AutoGc => "auto-gc",
             Setting::NextGc => "next-gc",
+            Setting::GcProbability => "gc-probability",
+            Setting::GcDivisor => "gc-divisor",
+            Setting::GcHz => "gc-hz",
             Setting::Capacity => "capacity",
             Setting::Clock => "clock",
             Setting::Seed => "seed",
@@ -72,9 +87,14 @@ impl Setting {
             Setting::CookieHttponly => "whether scripts are kept from the cookie",
             Setting::RotateAfter => "age of createtime at which /count rotates",
             Setting::MaxLifetime => "idle time before a session expires",
-            Setting::GcInterval => "period of the GC timer (auto: max-lifetime)",
-            Setting::AutoGc => "whether the GC timer runs",
-            Setting::NextGc => "when the GC timer fires next",
+            Setting::AbsoluteLifetime => "time from creation to expiry, however active",
+            Setting::Gc => "when expired sessions are swept (help gc)",
+            Setting::GcInterval => "timer: its period (auto: max-lifetime)",
+            Setting::AutoGc => "whether the strategy sweeps by itself",
+            Setting::NextGc => "when the strategy acts next by itself",
+            Setting::GcProbability => "php: the coin's chance, over gc-divisor",
+            Setting::GcDivisor => "php: see gc-probability",
+            Setting::GcHz => "sampling: cycles a second",
             Setting::Capacity => "most sessions stored; the back one is evicted",
             Setting::Clock => "virtual or system (--clock)",
             Setting::Seed => "seeded ids are predictable (--seed)",
@@ -92,8 +112,13 @@ impl Setting {
                 | Setting::CookieHttponly
                 | Setting::RotateAfter
                 | Setting::MaxLifetime
+                | Setting::AbsoluteLifetime
+                | Setting::Gc
                 | Setting::GcInterval
                 | Setting::AutoGc
+                | Setting::GcProbability
+                | Setting::GcDivisor
+                | Setting::GcHz
                 | Setting::Capacity
         )
     }
@@ -106,7 +131,8 @@ impl Setting {
             ],
             Setting::AutoGc | Setting::CookieHttponly => &["on", "off"],
             Setting::CookieMaxAge => &["auto", "session"],
-            Setting::RotateAfter => &["off"],
+            Setting::RotateAfter | Setting::AbsoluteLifetime => &["off"],
+            Setting::Gc => &["timer", "lazy", "php", "sampling"],
             Setting::GcInterval => &["auto"],
             Setting::Capacity => &["none"],
             _ => &[],
@@ -167,4 +193,14 @@ pub fn parse_capacity(value: &str) -> Result<Option<usize>> {
             _ => Err(crate::manager::config::capacity_error(text)),
         },
     }
+}
+
+/// Parses a whole number for setting `name`.
+pub fn parse_count(name: &str, value: &str) -> Result<u32> {
+    value.parse().map_err(|_| {
+        Error::Invalid(format!(
+            "invalid {name} `{}`: expected a whole number, as in 100",
+            crate::error::shown(value)
+        ))
+    })
 }

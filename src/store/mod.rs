@@ -25,6 +25,7 @@ pub use memory::MemoryStore;
 pub use values::Pairs;
 
 use crate::Result;
+use crate::basics::draws::Draws;
 use crate::basics::time::Time;
 
 /// A value as a store hands it back: owned, and inline when short.
@@ -43,16 +44,46 @@ pub enum End {
 /// instant, and what an access to an expired one does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Expiry {
-    /// A session last accessed before this instant has expired.
+    /// A session last accessed before this instant has expired (idle too long).
     pub accessed_before: Time,
+    /// A session created before this instant has expired (its absolute lifetime is over);
+    /// [`Time::MIN`] when there is no absolute lifetime.
+    pub created_before: Time,
     /// Whether an access to an expired session removes it instead (lazy expiry).
     pub lazy: bool,
 }
 
+/// Which limit a session reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Limit {
+    /// It was idle longer than max-lifetime.
+    Idle,
+    /// It lived longer than the absolute lifetime, while still in use.
+    Absolute,
+}
+
 impl Expiry {
-    /// Whether a session last accessed at `last_access` has expired.
-    pub fn is_expired(self, last_access: Time) -> bool {
-        last_access < self.accessed_before
+    /// Whether a session last accessed at `last_access` and created at `created` has
+    /// expired, by either limit.
+    pub fn is_over(self, last_access: Time, created: Time) -> bool {
+        last_access < self.accessed_before || created < self.created_before
+    }
+
+    /// Whether the absolute lifetime is part of the rules.
+    pub fn has_absolute(self) -> bool {
+        self.created_before != Time::MIN
+    }
+
+    /// The limit a session reached, if any: idle first, since a session idle too long is
+    /// reported so even when it is also too old.
+    pub fn limit(self, last_access: Time, created: Time) -> Option<Limit> {
+        if last_access < self.accessed_before {
+            Some(Limit::Idle)
+        } else if created < self.created_before {
+            Some(Limit::Absolute)
+        } else {
+            None
+        }
     }
 }
 
@@ -102,7 +133,10 @@ pub enum Access {
     Applied {
         /// The session's last access before this one.
         before: Time,
-        /// Whether it had expired (and so was revived: lazy expiry was off).
+        /// When it was created.
+        created: Time,
+        /// Whether it had expired, by either limit (and so was revived: lazy expiry was
+        /// off).
         expired: bool,
         /// What the op answered.
         answer: Answer,
@@ -141,6 +175,43 @@ pub struct Gone {
     pub id: CompactString,
     /// Its last access.
     pub last_access: Time,
+    /// When it was created.
+    pub created: Time,
+}
+
+/// How a sweep looks for expired sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// The book's `SessionGC`: from the back, stopping at the first session that has not
+    /// expired.
+    Back,
+    /// Every session, from the back to the front (PHP's GC, and any sweep under an
+    /// absolute lifetime, since a session too old can be anywhere in the list).
+    Whole,
+}
+
+/// One cycle of Redis's active expiry, as [`Store::sample`] runs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cycle {
+    /// Where the samples come from.
+    pub draws: Draws,
+    /// Sessions sampled a round (Redis: 20).
+    pub per_round: u64,
+    /// Another round follows while more than this percentage of a round had expired
+    /// (Redis 7 at effort 1: 10).
+    pub stale_percent: u64,
+    /// No round starts once this many sessions have been examined in the cycle.
+    pub max_examined: u64,
+}
+
+/// The first session a strategy could reap: the earliest last access and the earliest
+/// creation among the stored sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Oldest {
+    /// The earliest last access.
+    pub last_access: Time,
+    /// The earliest creation, when asked for; else [`Time::MAX`].
+    pub created: Time,
 }
 
 /// A stored session, lent to a closure by [`Store::walk`].
@@ -190,10 +261,11 @@ pub struct Mark {
     run: Option<(u64, u64)>,
 }
 
-/// What one sweep did.
+/// What one sweep, or one sampling cycle, did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sweep {
-    /// Sessions looked at, from the back: the reaped ones, and the live one it stopped at.
+    /// Sessions looked at: from the back, the reaped ones and the live one it stopped at;
+    /// in a whole scan, all; in a sampling cycle, every sample.
     pub scanned: u64,
     /// Sessions removed.
     pub reaped: u64,
@@ -246,18 +318,37 @@ pub trait Store {
     /// [`crate::Error::NoSuchSession`].
     fn destroy(&mut self, id: &str) -> Result<Gone>;
 
-    /// `SessionGC`: takes sessions off the back of the list while the back one was last
-    /// accessed before `accessed_before`, and stops at the first that was not. What it took
-    /// stays readable through the returned mark until [`Store::release`].
-    fn sweep(&mut self, accessed_before: Time) -> Result<Sweep>;
+    /// `SessionGC`: removes the sessions that are over by `expiry`, looking as `scan` says:
+    /// with [`Scan::Back`], from the back of the list, stopping at the first that is not;
+    /// with [`Scan::Whole`], every session, from the back to the front. What it took stays
+    /// readable through the returned mark until [`Store::release`].
+    fn sweep(&mut self, expiry: Expiry, scan: Scan) -> Result<Sweep>;
 
-    /// Lends `f` each session a sweep took (id and last access), in the order it took them,
-    /// or the reverse when `newest_first`, until `f` breaks. A stale mark lends nothing.
+    /// One cycle of Redis's active expiry: rounds of `cycle.per_round` samples (fewer when
+    /// fewer are stored) of the sample pool, each removing the sampled sessions that are
+    /// over by `expiry`, while more than `cycle.stale_percent` percent of a round had
+    /// expired and fewer than `cycle.max_examined` have been examined.
+    ///
+    /// Sample `k` of the cycle is the session at position `cycle.draws.below(k, len)` of
+    /// the pool, `len` sessions long when it is drawn. The pool is every stored session, in
+    /// an order every store keeps alike: when [`Store::keep_pool`] starts it, the list from
+    /// front to back; a new session joins its end; a leaving one is replaced by the last.
+    /// A session can be drawn twice in a round, as random keys can be in Redis.
+    fn sample(&mut self, expiry: Expiry, cycle: Cycle) -> Result<Sweep>;
+
+    /// Starts keeping the sample pool (from the list, front to back), or stops. It costs a
+    /// little on every creation and removal, so it is kept only for the strategy that
+    /// samples.
+    fn keep_pool(&mut self, on: bool) -> Result<()>;
+
+    /// Lends `f` each session a sweep took (id, last access and creation), in the order it
+    /// took them, or the reverse when `newest_first`, until `f` breaks. A stale mark lends
+    /// nothing.
     fn swept(
         &self,
         mark: Mark,
         newest_first: bool,
-        f: &mut dyn FnMut(&str, Time) -> ControlFlow<()>,
+        f: &mut dyn FnMut(&str, Time, Time) -> ControlFlow<()>,
     ) -> Result<()>;
 
     /// Forgets what earlier sweeps took: their marks read nothing from now on.
@@ -266,8 +357,12 @@ pub trait Store {
     /// The last access of the session at the back of the list, if any.
     fn back(&self) -> Result<Option<Time>>;
 
-    /// How many stored sessions were last accessed before `accessed_before`.
-    fn count_accessed_before(&self, accessed_before: Time) -> Result<usize>;
+    /// The earliest last access among the stored sessions and, when `created` holds, the
+    /// earliest creation; `None` when none is stored.
+    fn oldest(&self, created: bool) -> Result<Option<Oldest>>;
+
+    /// How many stored sessions are over by `expiry`.
+    fn count_over(&self, expiry: Expiry) -> Result<usize>;
 
     /// Session `id`, without touching it.
     fn session(&self, id: &str) -> Result<Option<Snapshot>>;

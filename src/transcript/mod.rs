@@ -55,6 +55,22 @@ pub fn header(note: &str, options: &Options) -> String {
     if !c.auto_gc {
         out.push_str("#! no-auto-gc = true\n");
     }
+    let d = crate::manager::Config::default();
+    if c.gc != d.gc {
+        out.push_str(&format!("#! gc = {}\n", c.gc));
+    }
+    if c.gc_probability != d.gc_probability {
+        out.push_str(&format!("#! gc-probability = {}\n", c.gc_probability));
+    }
+    if c.gc_divisor != d.gc_divisor {
+        out.push_str(&format!("#! gc-divisor = {}\n", c.gc_divisor));
+    }
+    if c.gc_hz != d.gc_hz {
+        out.push_str(&format!("#! gc-hz = {}\n", c.gc_hz));
+    }
+    if let Some(a) = c.absolute_lifetime {
+        out.push_str(&format!("#! absolute-lifetime = {}\n", Span(a)));
+    }
     if let Some(n) = c.capacity {
         out.push_str(&format!("#! capacity = {n}\n"));
     }

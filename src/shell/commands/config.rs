@@ -4,12 +4,13 @@ use super::{Command, Complete, Kind};
 use std::time::Duration;
 
 use crate::basics::time::{Span, Time, parse_duration};
+use crate::gc;
 use crate::manager::MaxAge;
 use crate::rules::{Defect, Defects};
 use crate::shell::Shell;
 use crate::shell::args::Args;
 use crate::shell::reply::{ConfigView, Reply};
-use crate::shell::setting::{Setting, parse_capacity, parse_switch};
+use crate::shell::setting::{Setting, parse_capacity, parse_count, parse_switch};
 use crate::{Error, Result};
 
 /// `config [NAME [VALUE]]`
@@ -23,8 +24,11 @@ pub const CONFIG: Command = Command {
              max-lifetime; auto-gc on|off (turning it on runs GC now); capacity N, or \
              `none`; cookie-name NAME; cookie-max-age DURATION, `auto` (max-lifetime, as \
              the book) or `session` (no Max-Age); cookie-httponly on|off; rotate-after \
-             DURATION or `off`. A new max-lifetime or gc-interval re-arms the GC timer from now. A \
-             lower capacity takes effect at the next creation.",
+             DURATION or `off`; absolute-lifetime DURATION or `off`; gc timer, lazy, php or \
+             sampling (see `help gc`); gc-probability N and gc-divisor N (php's coin); gc-hz N \
+             (sampling cycles a second). A new max-lifetime or gc-interval re-arms the GC timer \
+             from now; a new gc starts afresh. A lower capacity takes effect at the next \
+             creation.",
     example: "config max-lifetime 30m",
     mirrors: "NewManager(\"memory\", \"gosessionid\", 3600)",
     completes: &[Complete::Setting, Complete::SettingValue],
@@ -81,6 +85,23 @@ fn apply(sh: &mut Shell, setting: Setting, value: &str) -> Result<()> {
             m.set_gc_interval(d, now)
         }
         Setting::AutoGc => m.set_auto_gc(parse_switch("auto-gc", value)?, now),
+        Setting::Gc => m.set_gc(gc::Kind::parse(value)?, now),
+        Setting::AbsoluteLifetime => {
+            m.set_absolute_lifetime(
+                match value {
+                    "off" => None,
+                    text => Some(parse_duration(text).map_err(|e| {
+                        Error::Invalid(format!("{e}; or `off` for absolute-lifetime"))
+                    })?),
+                },
+                now,
+            )
+        }
+        Setting::GcProbability => {
+            m.set_gc_coin(Some(parse_count("gc-probability", value)?), None, now)
+        }
+        Setting::GcDivisor => m.set_gc_coin(None, Some(parse_count("gc-divisor", value)?), now),
+        Setting::GcHz => m.set_gc_hz(parse_count("gc-hz", value)?, now),
         Setting::CookieName => m.set_cookie_name(value),
         Setting::CookieMaxAge => m.set_cookie_max_age(match value {
             "auto" => MaxAge::Lifetime,
@@ -125,6 +146,11 @@ fn view(sh: &Shell) -> ConfigView {
         gc_interval: c.gc_interval,
         gc_interval_in_force: c.interval(),
         auto_gc: c.auto_gc,
+        gc: c.gc,
+        gc_probability: c.gc_probability,
+        gc_divisor: c.gc_divisor,
+        gc_hz: c.gc_hz,
+        absolute_lifetime: c.absolute_lifetime,
         next_gc: m.next_gc(),
         capacity: c.capacity,
         clock: sh.options.clock.name(),

@@ -29,7 +29,7 @@ fn show(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
         .session(&id)?
         .ok_or(crate::Error::NoSuchSession(id))?;
     Ok(Reply::Show(SessionDetail {
-        row: sh.row(&s.id, s.last_access, s.values.len()),
+        row: sh.row(&s.id, s.last_access, s.created, s.values.len()),
         values: s
             .values
             .iter()
@@ -117,12 +117,15 @@ pub const STATS: Command = Command {
 fn stats(sh: &mut Shell, _: &mut Args<'_>) -> Result<Reply> {
     let m = &sh.manager;
     let stored = m.stored()?;
-    let expired = m.expired_count(sh.now())?;
+    let (held, peak) = m.expired_held(sh.now())?;
+    let mut totals = *m.stats();
+    totals.expired_held_peak = peak;
     Ok(Reply::Stats(StatsView {
         stored,
-        live: stored - expired,
-        expired,
-        totals: *m.stats(),
+        live: stored - held as usize,
+        expired_held: held as usize,
+        strategy: m.strategy(),
+        totals,
         log_kept: m.log().len(),
         log_dropped: m.log().dropped(),
     }))

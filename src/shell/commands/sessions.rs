@@ -57,7 +57,7 @@ fn read(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
     let s = session.ok_or_else(|| crate::Error::NoSuchSession(id.clone()))?;
     Ok(Reply::Read {
         outcome,
-        session: sh.row(&s.id, s.last_access, s.values.len()),
+        session: sh.row(&s.id, s.last_access, s.created, s.values.len()),
     })
 }
 

@@ -188,6 +188,22 @@ impl<T> LruList<T> {
         self.departed.head = front;
     }
 
+    /// Takes one live slot out of the list. It stays readable, as departed, in front of the
+    /// earlier departures, until [`LruList::release_departed`].
+    pub fn depart(&mut self, slot: u32) {
+        self.unlink(slot);
+        self.len -= 1;
+        let earlier = self.departed.head;
+        let node = self.node_mut(slot);
+        node.prev = NIL;
+        node.next = earlier;
+        match some(earlier) {
+            Some(e) => self.node_mut(e).prev = slot,
+            None => self.departed.tail = slot,
+        }
+        self.departed.head = slot;
+    }
+
     /// How many items departed since the last release (a walk: for tests).
     #[cfg(test)]
     pub fn departed_len(&self) -> usize {
@@ -446,5 +462,29 @@ mod tests {
         }
         assert_eq!(items(&l), "kjihgfed");
         assert_eq!(items_backwards(&l), "defghijk");
+    }
+
+    #[test]
+    fn single_departures_join_a_run_in_the_order_they_left() {
+        let mut l = LruList::default();
+        for c in "abcdef".chars() {
+            l.push_front(c);
+        }
+        // Slots 0..6 hold a..f; the list is fedcba.
+        l.depart_back(1, 2);
+        l.depart(3);
+        l.depart(5);
+        assert_eq!(items(&l), "ec");
+        assert_eq!(items_backwards(&l), "ce");
+        let read = |from, to, newest_first| -> String {
+            l.departed_run(from, to, newest_first)
+                .map(|s| *l.get(s))
+                .collect()
+        };
+        assert_eq!(read(0, 5, false), "abdf");
+        assert_eq!(read(0, 5, true), "fdba");
+        assert_eq!(l.departed_len(), 4);
+        l.release_departed();
+        assert_eq!(l.len(), 2);
     }
 }

@@ -13,12 +13,12 @@ mod table;
 
 use std::ops::ControlFlow;
 
-use table::{Session, SessionTable};
+use table::{Rounds, Session, SessionTable};
 
 use super::values::Packed;
 use super::{
-    Access, Answer, End, Expiry, Gone, Mark, Op, Placement, Read, Renamed, Snapshot, Store, Sweep,
-    Value, View,
+    Access, Answer, Cycle, End, Expiry, Gone, Mark, Oldest, Op, Placement, Read, Renamed, Scan,
+    Snapshot, Store, Sweep, Value, View,
 };
 use crate::basics::time::Time;
 use crate::{Error, Result};
@@ -32,6 +32,18 @@ pub struct MemoryStore {
 }
 
 impl MemoryStore {
+    /// What a departure was, as a sweep of this store reports it.
+    fn sweep_of(&self, d: table::Departure) -> Sweep {
+        Sweep {
+            scanned: d.scanned,
+            reaped: d.reaped,
+            mark: Mark::new(
+                self.epoch,
+                d.run.map(|(first, last)| (first.into(), last.into())),
+            ),
+        }
+    }
+
     fn find(&self, id: &str) -> Result<u32> {
         self.table
             .find(id)
@@ -57,7 +69,13 @@ fn gone(s: Session) -> Gone {
     Gone {
         id: s.id().into(),
         last_access: s.last_access,
+        created: s.created,
     }
+}
+
+/// Whether a session is over by `expiry`.
+fn over(expiry: Expiry) -> impl Fn(&Session) -> bool {
+    move |s| expiry.is_over(s.last_access, s.created)
 }
 
 /// Applies `op` to the pairs of `values`; an `Incr` that cannot add changes nothing.
@@ -124,7 +142,7 @@ impl Store for MemoryStore {
     ) -> Result<Read> {
         match self.table.find(id) {
             Some(slot) => {
-                if expiry.lazy && expiry.is_expired(self.table.get(slot).last_access) {
+                if expiry.lazy && over(expiry)(self.table.get(slot)) {
                     return Ok(Read::Expired(self.remove(slot)));
                 }
                 self.table.prefetch_touch(slot);
@@ -142,8 +160,9 @@ impl Store for MemoryStore {
 
     fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access> {
         let slot = self.find(id)?;
-        let before = self.table.get(slot).last_access;
-        let expired = expiry.is_expired(before);
+        let session = self.table.get(slot);
+        let (before, created) = (session.last_access, session.created);
+        let expired = over(expiry)(session);
         if expired && expiry.lazy {
             return Ok(Access::Expired(self.remove(slot)));
         }
@@ -151,6 +170,7 @@ impl Store for MemoryStore {
         self.table.touch(slot, now);
         Ok(Access::Applied {
             before,
+            created,
             expired,
             answer,
         })
@@ -158,12 +178,13 @@ impl Store for MemoryStore {
 
     fn rename(&mut self, id: &str, to: &str, expiry: Expiry) -> Result<Renamed> {
         let slot = self.find(id)?;
-        let last_access = self.table.get(slot).last_access;
+        let session = self.table.get(slot);
+        let (last_access, expired) = (session.last_access, over(expiry)(session));
         // Checked first, so that a refused rename removes nothing.
         if self.table.find(to).is_some() {
             return Err(Error::SessionExists(to.to_owned()));
         }
-        if expiry.lazy && expiry.is_expired(last_access) {
+        if expiry.lazy && expired {
             return Ok(Renamed::Expired(self.remove(slot)));
         }
         self.table.rename(slot, to)?;
@@ -175,23 +196,43 @@ impl Store for MemoryStore {
         Ok(self.remove(slot))
     }
 
-    fn sweep(&mut self, accessed_before: Time) -> Result<Sweep> {
+    fn sweep(&mut self, expiry: Expiry, scan: Scan) -> Result<Sweep> {
+        let d = match scan {
+            // The hot path of the book's GC compares one field.
+            Scan::Back if !expiry.has_absolute() => {
+                let before = expiry.accessed_before;
+                self.table
+                    .depart_back_while(&mut |s: &Session| s.last_access < before)
+            }
+            Scan::Back => self.table.depart_back_while(&mut over(expiry)),
+            Scan::Whole => self.table.depart_all_where(over(expiry)),
+        };
+        Ok(self.sweep_of(d))
+    }
+
+    fn sample(&mut self, expiry: Expiry, cycle: Cycle) -> Result<Sweep> {
+        let rounds = Rounds {
+            per_round: cycle.per_round,
+            stale_percent: cycle.stale_percent,
+            max_examined: cycle.max_examined,
+        };
+        let draws = cycle.draws;
         let d = self
             .table
-            .depart_back_while(|s| s.last_access < accessed_before);
-        let run = d.run.map(|(first, last)| (first.into(), last.into()));
-        Ok(Sweep {
-            scanned: d.scanned,
-            reaped: d.reaped,
-            mark: Mark::new(self.epoch, run),
-        })
+            .sample(rounds, |k, len| draws.below(k, len), over(expiry));
+        Ok(self.sweep_of(d))
+    }
+
+    fn keep_pool(&mut self, on: bool) -> Result<()> {
+        self.table.keep_pool(on);
+        Ok(())
     }
 
     fn swept(
         &self,
         mark: Mark,
         newest_first: bool,
-        f: &mut dyn FnMut(&str, Time) -> ControlFlow<()>,
+        f: &mut dyn FnMut(&str, Time, Time) -> ControlFlow<()>,
     ) -> Result<()> {
         // A sweep that took nothing, or one from before the last release, lends nothing.
         let Some((oldest, newest)) = mark.run(self.epoch) else {
@@ -201,7 +242,7 @@ impl Store for MemoryStore {
             return Ok(());
         };
         for s in self.table.departed_run(oldest, newest, newest_first) {
-            if f(s.id(), s.last_access).is_break() {
+            if f(s.id(), s.last_access, s.created).is_break() {
                 break;
             }
         }
@@ -218,16 +259,28 @@ impl Store for MemoryStore {
         Ok(self.table.back().map(|s| self.table.get(s).last_access))
     }
 
-    /// In last-access order, the sessions accessed before an instant are the ones at the
-    /// back: counting stops at the first that is not, at a cost in proportion to the count.
-    fn count_accessed_before(&self, accessed_before: Time) -> Result<usize> {
-        let before = |&s: &u32| self.table.get(s).last_access < accessed_before;
-        let slots = self.table.slots(End::Back);
-        Ok(if self.table.is_ordered() {
-            slots.take_while(before).count()
-        } else {
-            slots.filter(before).count()
-        })
+    fn oldest(&self, created: bool) -> Result<Option<Oldest>> {
+        Ok(self
+            .table
+            .oldest(created)
+            .map(|(last_access, created)| Oldest {
+                last_access,
+                created,
+            }))
+    }
+
+    /// In last-access order, with no absolute lifetime, the sessions over are the ones at
+    /// the back, counted on from the last count. Otherwise every session is looked at.
+    fn count_over(&self, expiry: Expiry) -> Result<usize> {
+        if self.table.is_ordered() && !expiry.has_absolute() {
+            return Ok(self.table.count_accessed_before(expiry.accessed_before));
+        }
+        let over = over(expiry);
+        Ok(self
+            .table
+            .slots(End::Back)
+            .filter(|&s| over(self.table.get(s)))
+            .count())
     }
 
     fn session(&self, id: &str) -> Result<Option<Snapshot>> {

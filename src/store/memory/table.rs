@@ -4,6 +4,7 @@
 //! hashed by the id kept in the node, so each id is stored once. A session, with its id,
 //! pairs, last access and creation time, fills its node's one cache line.
 
+use std::cell::Cell;
 use std::hash::BuildHasher;
 
 use super::index::Index;
@@ -43,6 +44,67 @@ pub struct Departure {
     pub run: Option<(u32, u32)>,
 }
 
+/// The sample pool: every stored session's slot, in the order `Store::sample` defines
+/// (a new one at the end; a leaving one replaced by the last).
+#[derive(Debug, Clone, Default)]
+struct Pool {
+    slots: Vec<u32>,
+    /// Where each slot is in `slots`, by slot.
+    at: Vec<u32>,
+}
+
+impl Pool {
+    fn push(&mut self, slot: u32) {
+        let s = slot as usize;
+        if self.at.len() <= s {
+            self.at.resize(s + 1, u32::MAX);
+        }
+        self.at[s] = self.slots.len() as u32;
+        self.slots.push(slot);
+    }
+
+    fn remove(&mut self, slot: u32) {
+        let i = self.at[slot as usize] as usize;
+        self.slots.swap_remove(i);
+        if let Some(&moved) = self.slots.get(i) {
+            self.at[moved as usize] = i as u32;
+        }
+    }
+}
+
+/// Redis's sampling, as [`SessionTable::sample`] runs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Rounds {
+    /// Samples a round, at most.
+    pub per_round: u64,
+    /// Another round follows while more than this percentage of one had expired.
+    pub stale_percent: u64,
+    /// No round starts once this many have been examined.
+    pub max_examined: u64,
+}
+
+/// How many sessions at the back were last accessed before an instant, remembered so that
+/// the next count, at a later instant, goes on from there: counting the expired sessions
+/// as the clock moves costs in proportion to the sessions that expired since, not to all
+/// that are expired. Used only while the list is in last-access order.
+#[derive(Debug, Clone, Copy)]
+struct Counted {
+    valid: bool,
+    before: Time,
+    count: usize,
+    /// The frontmost session counted, if any.
+    front: Option<u32>,
+}
+
+impl Counted {
+    const NONE: Counted = Counted {
+        valid: false,
+        before: Time::MIN,
+        count: 0,
+        front: None,
+    };
+}
+
 /// The sessions, by id and in last-access order.
 #[derive(Debug, Clone)]
 pub struct SessionTable {
@@ -53,6 +115,10 @@ pub struct SessionTable {
     /// session joins the back of others, or joins the front out of time order, and again
     /// once the table is empty.
     ordered: bool,
+    /// Kept only while a strategy samples.
+    pool: Option<Pool>,
+    /// The last count of sessions accessed before an instant.
+    counted: Cell<Counted>,
 }
 
 impl Default for SessionTable {
@@ -62,6 +128,8 @@ impl Default for SessionTable {
             index: Index::default(),
             hasher: foldhash::fast::RandomState::default(),
             ordered: true,
+            pool: None,
+            counted: Cell::new(Counted::NONE),
         }
     }
 }
@@ -146,7 +214,10 @@ impl SessionTable {
         .ok_or(Error::StoreFull(self.list.len()))?;
         self.list.get_mut(slot).packed.start(id);
         self.index.fill(vacancy, slot);
-        self.ordered &= in_order;
+        self.set_ordered(self.ordered && in_order);
+        if let Some(pool) = &mut self.pool {
+            pool.push(slot);
+        }
         Ok(slot)
     }
 
@@ -173,9 +244,184 @@ impl SessionTable {
     pub fn remove(&mut self, slot: u32) -> Session {
         let hash = self.hash(self.list.get(slot).id_bytes());
         self.index.remove(hash, slot);
+        if let Some(pool) = &mut self.pool {
+            pool.remove(slot);
+        }
+        self.uncount(slot);
         let session = self.list.remove(slot);
-        self.ordered |= self.list.is_empty();
+        if self.list.is_empty() {
+            self.set_ordered(true);
+        }
         session
+    }
+
+    /// Records whether the list is in last-access order; the count of the expired is kept
+    /// only while it is.
+    fn set_ordered(&mut self, ordered: bool) {
+        if !ordered {
+            self.counted.set(Counted::NONE);
+        }
+        self.ordered = ordered;
+    }
+
+    /// The session in `slot` is leaving its place: if it was counted, it is not any more.
+    /// Its links are still in place.
+    fn uncount(&self, slot: u32) {
+        let mut c = self.counted.get();
+        if !c.valid || self.get(slot).last_access >= c.before {
+            return;
+        }
+        c.count -= 1;
+        if c.count == 0 {
+            c.front = None;
+        } else if c.front == Some(slot) {
+            c.front = self.list.next(slot);
+        }
+        self.counted.set(c);
+    }
+
+    /// How many sessions were last accessed before `before`, when the list is in
+    /// last-access order: those at the back. The count goes on from the last one when
+    /// `before` has not moved back.
+    pub fn count_accessed_before(&self, before: Time) -> usize {
+        debug_assert!(self.ordered);
+        let mut c = self.counted.get();
+        if !c.valid || before < c.before {
+            c = Counted {
+                valid: true,
+                ..Counted::NONE
+            };
+        }
+        let mut next = match c.front {
+            Some(front) => self.list.prev(front),
+            None => self.list.back(),
+        };
+        while let Some(s) = next.filter(|&s| self.get(s).last_access < before) {
+            c.count += 1;
+            c.front = Some(s);
+            next = self.list.prev(s);
+        }
+        c.before = before;
+        self.counted.set(c);
+        c.count
+    }
+
+    /// Starts keeping the sample pool, from the list front to back, or stops.
+    pub fn keep_pool(&mut self, on: bool) {
+        if !on {
+            self.pool = None;
+        } else if self.pool.is_none() {
+            let mut pool = Pool::default();
+            let slots: Vec<u32> = self.slots(End::Front).collect();
+            for slot in slots {
+                pool.push(slot);
+            }
+            self.pool = Some(pool);
+        }
+    }
+
+    /// Takes the session in `slot` out, as departed: unfindable, but readable until the
+    /// next release.
+    fn depart(&mut self, slot: u32) {
+        let hash = self.hash(self.list.get(slot).id_bytes());
+        self.index.remove(hash, slot);
+        if let Some(pool) = &mut self.pool {
+            pool.remove(slot);
+        }
+        self.uncount(slot);
+        self.list.depart(slot);
+        if self.list.is_empty() {
+            self.set_ordered(true);
+        }
+    }
+
+    /// Departs every session for which `over` holds, looking at all of them from the back
+    /// to the front: first the run at the back in one cut, then the others one by one.
+    pub fn depart_all_where(&mut self, mut over: impl FnMut(&Session) -> bool) -> Departure {
+        let back = self.depart_back_while(&mut over);
+        let (mut scanned, mut reaped) = (back.reaped, back.reaped);
+        let (mut oldest, mut newest) = back.run.unzip();
+        let mut slot = self.list.back();
+        while let Some(s) = slot {
+            scanned += 1;
+            slot = self.list.prev(s);
+            if over(self.list.get(s)) {
+                self.depart(s);
+                reaped += 1;
+                oldest.get_or_insert(s);
+                newest = Some(s);
+            }
+        }
+        Departure {
+            scanned,
+            reaped,
+            run: oldest.zip(newest),
+        }
+    }
+
+    /// One cycle of sampling (see `Store::sample`): draws positions in the pool with
+    /// `draw(k, len)`, and departs the sampled sessions for which `over` holds.
+    ///
+    /// # Panics
+    /// If the pool is not kept: a store samples only after `keep_pool(true)`.
+    pub fn sample(
+        &mut self,
+        rounds: Rounds,
+        draw: impl Fn(u64, u64) -> u64,
+        mut over: impl FnMut(&Session) -> bool,
+    ) -> Departure {
+        let (mut scanned, mut reaped, mut k) = (0, 0, 0);
+        let (mut oldest, mut newest) = (None, None);
+        loop {
+            let len = self.pool.as_ref().expect("the pool is kept").slots.len() as u64;
+            let round = rounds.per_round.min(len);
+            if round == 0 {
+                break;
+            }
+            let mut expired = 0;
+            for _ in 0..round {
+                let slots = &self.pool.as_ref().expect("the pool is kept").slots;
+                if slots.is_empty() {
+                    break;
+                }
+                let slot = slots[draw(k, slots.len() as u64) as usize];
+                k += 1;
+                scanned += 1;
+                if over(self.list.get(slot)) {
+                    self.depart(slot);
+                    expired += 1;
+                    oldest.get_or_insert(slot);
+                    newest = Some(slot);
+                }
+            }
+            reaped += expired;
+            if expired * 100 / round <= rounds.stale_percent || scanned >= rounds.max_examined {
+                break;
+            }
+        }
+        Departure {
+            scanned,
+            reaped,
+            run: oldest.zip(newest),
+        }
+    }
+
+    /// The earliest last access and, when `created`, the earliest creation ([`Time::MAX`]
+    /// when not asked for); `None` when empty. In last-access order the first is the back
+    /// one; otherwise, and for the second, every session is looked at.
+    pub fn oldest(&self, created: bool) -> Option<(Time, Time)> {
+        let back = self.list.back()?;
+        let mut oldest = (self.get(back).last_access, Time::MAX);
+        if self.ordered && !created {
+            return Some(oldest);
+        }
+        for (_, s) in self.list.iter() {
+            oldest.0 = oldest.0.min(s.last_access);
+            if created {
+                oldest.1 = oldest.1.min(s.created);
+            }
+        }
+        Some(oldest)
     }
 
     /// Takes sessions off the back of the list while `expired` holds for the back one, and
@@ -187,7 +433,7 @@ impl SessionTable {
     /// touches no new memory. Each index entry, at a random place, would be another miss,
     /// so it is prefetched as soon as its session is seen and removed a few sessions later,
     /// when it has arrived: its miss overlaps the walk.
-    pub fn depart_back_while(&mut self, mut expired: impl FnMut(&Session) -> bool) -> Departure {
+    pub fn depart_back_while(&mut self, expired: &mut impl FnMut(&Session) -> bool) -> Departure {
         /// How many sessions behind the walk index entries are removed.
         const LAG: usize = 8;
         let mut pending = [(0, 0); LAG];
@@ -203,6 +449,10 @@ impl SessionTable {
             }
             let hash = self.hash(session.id_bytes());
             self.index.prefetch(hash);
+            if let Some(pool) = &mut self.pool {
+                pool.remove(s);
+            }
+            self.uncount(s);
             let due = std::mem::replace(&mut pending[reaped % LAG], (hash, s));
             if reaped >= LAG {
                 self.index.remove(due.0, due.1);
@@ -217,7 +467,9 @@ impl SessionTable {
         if let Some(front) = newest {
             self.list.depart_back(front, reaped);
         }
-        self.ordered |= self.list.is_empty();
+        if self.list.is_empty() {
+            self.set_ordered(true);
+        }
         Departure {
             scanned,
             reaped: reaped as u64,
@@ -251,8 +503,9 @@ impl SessionTable {
     /// Sets the last access of `slot` to `now` and moves it to the front (`SessionUpdate`).
     pub fn touch(&mut self, slot: u32, now: Time) {
         if let Some(front) = self.list.front() {
-            self.ordered &= self.get(front).last_access <= now;
+            self.set_ordered(self.ordered && self.get(front).last_access <= now);
         }
+        self.uncount(slot);
         self.list.get_mut(slot).last_access = now;
         self.list.move_to_front(slot);
     }
@@ -285,6 +538,21 @@ impl SessionTable {
                 ));
             }
             newer = Some(session);
+        }
+        if let Some(pool) = &self.pool {
+            if pool.slots.len() != self.list.len() {
+                return Err(format!(
+                    "the pool holds {} sessions, the list {}",
+                    pool.slots.len(),
+                    self.list.len()
+                ));
+            }
+            let stored: std::collections::HashSet<u32> = self.list.iter().map(|(s, _)| s).collect();
+            for (i, &slot) in pool.slots.iter().enumerate() {
+                if pool.at[slot as usize] as usize != i || !stored.contains(&slot) {
+                    return Err(format!("pool position {i} is not a stored session's"));
+                }
+            }
         }
         Ok(())
     }
@@ -320,7 +588,7 @@ mod tests {
         }
         // The back of the list holds the oldest: s0, s1, ...
         let old = |s: &Session| s.last_access < Time::from_unix_nanos(400);
-        let first = t.depart_back_while(old);
+        let first = t.depart_back_while(&mut { old });
         assert_eq!((first.scanned, first.reaped), (401, 400));
         let names = |it: &mut dyn Iterator<Item = &Session>| -> Vec<String> {
             it.map(|s| s.id().to_owned()).collect()
@@ -334,7 +602,7 @@ mod tests {
         }
         assert_eq!(t.ids(End::Back)[0], "s400");
         assert_eq!(t.ids(End::Front)[0], "s999");
-        let second = t.depart_back_while(|_| true);
+        let second = t.depart_back_while(&mut |_: &Session| true);
         assert_eq!((second.scanned, second.reaped), (600, 600));
         assert_eq!(t.len(), 0);
         assert!(t.ids(End::Front).is_empty());
