@@ -11,8 +11,10 @@
 //!   and the event log. It is handed `now` and never reads a clock;
 //! - [`shell`]: one table of commands and one `execute(line)` returning typed results;
 //! - [`render`]: those results as text, tables, pictures or JSON;
-//! - [`front`] and [`transcript`]: the REPL, `run`, `record`, `bench`, and `replay`, all
-//!   taking one shared step per line.
+//! - [`web`]: simulated browsers with cookie jars, and the book's pages;
+//! - [`compare`]: the same web traffic under each GC strategy, with its chart;
+//! - [`front`] and [`transcript`]: the REPL, `run`, `record`, `bench`, `compare` and
+//!   `replay`, all taking one shared step per line.
 //!
 //! # Snapshot tests from Rust
 //!
@@ -43,6 +45,7 @@
 #![forbid(unsafe_code)]
 
 pub mod basics;
+pub mod compare;
 pub mod error;
 pub mod front;
 pub mod gc;

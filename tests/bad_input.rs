@@ -241,6 +241,7 @@ const ARITY: &[Arity] = &[
     ),
     ("stats", None, Some("stats a"), None),
     ("log", None, Some("log a b"), Some("log ''")),
+    ("compare", None, Some("compare now"), None),
     // Any number of options: `reset_refuses_bad_options_and_keeps_the_simulation` below.
     ("reset", None, None, None),
     ("source", Some("source"), Some("source a b"), None),
@@ -271,6 +272,31 @@ fn the_web_refuses_bad_input_and_changes_nothing_and_survives_any_cookie() {
                 ("config cookie-max-age 0s", "must be longer than 0s"),
                 ("config cookie-httponly maybe", "invalid cookie-httponly"),
                 ("config rotate-after soon", "or `off` for rotate-after"),
+                ("config gc redis", "unknown GC strategy `redis`"),
+                ("config gc-hz 0", "gc-hz 0 is out of range"),
+                ("config gc-hz many", "invalid gc-hz `many`"),
+                ("config gc-divisor 0", "gc-divisor must be 1 or more"),
+                ("config gc-probability 101", "is above gc-divisor 100"),
+                ("config absolute-lifetime 0s", "must be longer than 0s"),
+                (
+                    "config absolute-lifetime never",
+                    "or `off` for absolute-lifetime",
+                ),
+                ("compare --rate 0", "is out of range"),
+                ("compare --rate fast", "invalid --rate `fast`"),
+                (
+                    "compare --strategies timer,redis",
+                    "unknown GC strategy `redis`",
+                ),
+                ("compare --strategies lazy,lazy", "named twice"),
+                ("compare --duration 0s", "is out of range"),
+                ("compare --duration 400d", "is out of range"),
+                ("compare --svg", "`--svg` needs a value"),
+                ("compare --limit 3", "unknown option `--limit`"),
+                (
+                    "compare --csv /nonexistent/dir/x.csv --duration 1m",
+                    "cannot write",
+                ),
             ],
         );
         // Whatever a cookie holds, a visit answers, and the manager stays whole.
@@ -731,8 +757,9 @@ fn a_binary_file_is_refused_at_its_first_line() {
         err.trim_end()
             .ends_with("the line is not valid UTF-8; scripts must be UTF-8 text")
     );
+    // Its first MiB: binary, and under the 64 MiB limit, which is checked apart.
     let copy = dir.join("exe.sessim");
-    std::fs::copy(exe, &copy).unwrap();
+    std::fs::write(&copy, &std::fs::read(exe).unwrap()[..1 << 20]).unwrap();
     let out = sessim(&["replay", &copy.display().to_string()], b"");
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("parse error: the file is not valid UTF-8"));

@@ -99,7 +99,12 @@ fn a_command_added_to_the_table_is_known_everywhere() {
 #[test]
 fn every_help_topic_fits_80_columns() {
     let mut shell = Shell::new(Options::default()).unwrap();
-    let mut topics = vec!["help".to_owned(), "help book".into(), "help ids".into()];
+    let mut topics = vec!["help".to_owned()];
+    topics.extend(
+        sessim::shell::help::TOPICS
+            .iter()
+            .map(|t| format!("help {t}")),
+    );
     topics.extend(shell.commands().iter().map(|c| format!("help {}", c.name)));
     for topic in topics {
         let text = run(&mut shell, &topic);

@@ -45,6 +45,22 @@ fn run(cli: Cli) -> u8 {
             junit,
         }) => replay(&cli.global, &paths, bless, junit),
         Some(Sub::Record { file, force }) => record(options, &file, force),
+        Some(Sub::Compare {
+            strategies,
+            duration,
+            rate,
+            svg,
+            csv,
+        }) => {
+            let paths = [("--svg", svg), ("--csv", csv)]
+                .map(|(name, path)| path.map(|p| (name, p.to_string_lossy().into_owned())));
+            let given = [
+                strategies.map(|s| ("--strategies", s)),
+                duration.map(|d| ("--duration", d)),
+                rate.map(|r| ("--rate", r)),
+            ];
+            compare(options, given.into_iter().chain(paths).flatten())
+        }
         Some(Sub::Bench {
             sessions,
             ops,
@@ -107,6 +123,38 @@ fn run_files(options: Options, files: &[PathBuf], flags: ScriptFlags) -> u8 {
         &mut io::stderr(),
     );
     exit_code(ending)
+}
+
+/// `sessim compare [OPTIONS]`: the shell's `compare` with these options, once.
+fn compare<'a>(options: Options, given: impl Iterator<Item = (&'a str, String)>) -> u8 {
+    let (mut shell, printer) = match start(options) {
+        Ok(started) => started,
+        Err(code) => return code,
+    };
+    let mut line = String::from("compare");
+    for (name, value) in given {
+        line.push(' ');
+        line.push_str(name);
+        line.push(' ');
+        match shlex::try_quote(&value) {
+            Ok(quoted) => line.push_str(&quoted),
+            Err(_) => return usage_error(&format!("{name} cannot hold a NUL byte")),
+        }
+    }
+    let Some(ran) = printer.step(&mut shell, &line) else {
+        return 0;
+    };
+    let mut out = io::stdout().lock();
+    match ran.error {
+        Some((_, text)) => {
+            let _ = io::stderr().write_all(text.as_bytes());
+            2
+        }
+        None => {
+            let _ = out.write_all(ran.output.as_bytes());
+            0
+        }
+    }
 }
 
 /// `sessim replay PATH... [--bless] [--junit FILE]`

@@ -58,6 +58,25 @@ pub enum Sub {
         #[arg(long)]
         force: bool,
     },
+    /// Run the same seeded web traffic under each GC strategy, and compare what each holds
+    /// and costs (a table and a chart). --seed seeds it (1 if not given).
+    Compare {
+        /// Strategies, comma-separated [default: timer,lazy,php,sampling].
+        #[arg(long, value_name = "LIST")]
+        strategies: Option<String>,
+        /// How long the traffic lasts [default: 1d].
+        #[arg(long, value_name = "D")]
+        duration: Option<String>,
+        /// Visitors arriving an hour: N, N/h, N/m or N/s [default: 1000/h].
+        #[arg(long, value_name = "N/h")]
+        rate: Option<String>,
+        /// Also write the chart as SVG to FILE.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// Also write the series as CSV to FILE.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
     /// Run the standard performance workload on the memory provider.
     Bench {
         /// Sessions created (N).

@@ -259,3 +259,28 @@ pub fn log(v: &LogView, style: Style, out: &mut String) {
         out.push_str("(older events are forgotten: the log keeps the latest ones only)\n");
     }
 }
+
+/// `compare`: a row a strategy.
+pub fn compare(c: &crate::compare::Comparison, style: Style, out: &mut String) {
+    let mut g = Grid::new(&[
+        ("strategy", Grid::KEEP),
+        ("expired held, mean", Grid::KEEP),
+        ("at peak", Grid::KEEP),
+        ("examined by gc", 3),
+        ("per request", 2),
+        ("gc runs", 1),
+        ("largest run", Grid::KEEP),
+    ]);
+    for r in &c.rows {
+        g.row(vec![
+            plain(r.strategy),
+            plain(format!("{:.1}", r.expired_held_avg)),
+            plain(r.expired_held_peak),
+            plain(r.examined),
+            plain(format!("{:.2}", r.examined_per_request())),
+            plain(r.gc_runs),
+            plain(r.largest_run),
+        ]);
+    }
+    g.push(style, out);
+}

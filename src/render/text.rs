@@ -232,6 +232,10 @@ fn reply(reply: &Reply, cx: &Context, style: Style, out: &mut String) {
             tables::log(view, style, out);
             Ok(())
         }
+        Reply::Compare(view) => {
+            compare(view, style, out);
+            Ok(())
+        }
         Reply::Help { text } | Reply::Text { text } => writeln!(out, "{text}"),
         Reply::Reset(summary) => writeln!(out, "fresh simulation: {}", summary_line(summary)),
         Reply::Source { .. } | Reply::Clear | Reply::Quit => Ok(()),
@@ -260,4 +264,23 @@ fn summary(row: &SessionRow) -> String {
         row.last_access,
         Span(row.idle)
     )
+}
+
+/// `compare`: what the traffic was, the table, the chart, and the files written.
+fn compare(v: &crate::shell::reply::CompareView, style: Style, out: &mut String) {
+    let c = &v.comparison;
+    let _ = writeln!(
+        out,
+        "{} visitors, {} requests in {} ({} an hour, seed {})",
+        c.visitors,
+        c.requests(),
+        Span(v.duration),
+        v.rate,
+        v.seed
+    );
+    tables::compare(c, style, out);
+    out.push_str(&crate::compare::chart::chart(c, style.width));
+    for path in &v.wrote {
+        let _ = writeln!(out, "wrote {path}");
+    }
 }

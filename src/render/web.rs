@@ -65,6 +65,10 @@ fn step_line(step: &Step, out: &mut String) {
         ),
         Step::Unknown { id } => writeln!(out, "session {id} unknown: not adopted, so a new one"),
         Step::Expired { id } => writeln!(out, "session {id} had expired: removed (lazy expiry)"),
+        Step::TooOld { id } => writeln!(
+            out,
+            "session {id} had outlived absolute-lifetime, however active: removed"
+        ),
         Step::Refused { value, why } => writeln!(
             out,
             "cookie value `{}` refused: {why}; treated as no cookie",

@@ -135,21 +135,25 @@ impl<'a> Args<'a> {
             limit: Limit::Default,
             named: Vec::new(),
         };
+        // A command that takes no option reads `--x` as a word (a value may start so).
+        let options = shape.limit || command.args.contains("[--");
         let mut rest = words.iter();
         while let Some(word) = rest.next() {
             let limit = match word.as_str() {
-                w if !shape.limit || !w.starts_with("--") => {
+                w if !options || !w.starts_with("--") => {
                     args.words.push(w);
                     continue;
                 }
-                "--all" => Limit::All,
-                "--limit" => {
+                "--all" if shape.limit => Limit::All,
+                "--limit" if shape.limit => {
                     let n = rest
                         .next()
                         .ok_or_else(|| args.usage("`--limit` needs a number"))?;
                     args.count(n)?
                 }
-                w if w.starts_with("--limit=") => args.count(&w["--limit=".len()..])?,
+                w if shape.limit && w.starts_with("--limit=") => {
+                    args.count(&w["--limit=".len()..])?
+                }
                 w if command.args.contains(&format!("[{w} ")) => {
                     let value = rest
                         .next()

@@ -11,6 +11,11 @@ pub fn text(commands: &[Command], topic: Option<&str>) -> Result<String> {
         None => Ok(overview(commands)),
         Some("book") => Ok(BOOK.to_owned()),
         Some("ids") => Ok(IDS.to_owned()),
+        // The `gc` command, then the strategies that run it by themselves.
+        Some("gc") => Ok(format!(
+            "{}\n\n{GC}",
+            find(commands, "gc").map(command_help).unwrap_or_default()
+        )),
         Some(name) => match find(commands, name) {
             Some(command) => Ok(command_help(command)),
             None => {
@@ -49,7 +54,8 @@ pub fn overview(commands: &[Command]) -> String {
         }
     }
     out.push_str(
-        "Durations: 90s, 30m, 1h30m, 500ms, 2d. Lines starting with # are comments.\n\
+        "`help gc`: the ways to sweep expired sessions, and what each one costs.\n\
+         Durations: 90s, 30m, 1h30m, 500ms, 2d. Lines starting with # are comments.\n\
          Quote a value with spaces: set a k \"two words\".",
     );
     out
@@ -123,6 +129,45 @@ Not simulated, and why:
 
 With B5 on, only `read` adopts; set, get, del, incr and touch act on an id you
 hold and refuse unknown ones, as a handle from SessionStart would.";
+
+/// `help gc`, after the `gc` command's help.
+pub const GC: &str = "\
+GC strategies. The rules decide when a session has expired; the strategy
+(`--gc`, `config gc`) decides when expired sessions are swept. Each is a real
+store's:
+
+  timer     The book's manager (§6.2): GC() runs SessionGC every gc-interval
+            (auto: max-lifetime), walking the LRU list from the back and
+            stopping at the first live session. The default.
+  lazy      express-session's MemoryStore: never sweeps. An expired session
+            goes only when a request finds it; with B7 on, never (the leak its
+            README warns of).
+  php       PHP's session module (ext/session/session.c, php_session_gc): after
+            each SessionStart (a visit, `new` or `read`) a coin falls with
+            chance gc-probability/gc-divisor (PHP's defaults 1/100; 1/1000 in
+            php.ini-production). A hit runs a GC that looks at every session,
+            in the request that drew it, which waits.
+  sampling  Redis 7's active expiry (src/expire.c, activeExpireCycle, effort
+            1): gc-hz cycles a second (default 10). A cycle samples 20 sessions
+            at random, removes the expired, and samples again while more than
+            10% of a sample had expired. Redis stops a cycle at 25% of the time
+            between cycles (25 ms at hz 10); sessim counts a sample as 1.25 us
+            of it, so no round starts after 200,000/gc-hz samples.
+
+absolute-lifetime DURATION (default off) also expires a session that long
+after its creation, however active (OWASP's absolute timeout, scs's Lifetime).
+Under it every sweep looks at every session, since one too old can be anywhere
+in the list. A removal says which limit was reached: `gc` or `expired` when
+idle too long, `lifetime` when too old.
+
+auto-gc off stops every strategy's sweeping. The coins and samples come from
+their own stream, seeded by --seed, so they never shift the generated ids; a
+draw depends only on the seed and its cycle, so cycles that cannot reap are
+counted without being run.
+
+`stats` shows the cost: expired sessions held now and at most, sessions
+examined by GC, runs, and the most one run examined (the pause a user feels).
+`sessim compare` runs the same traffic under each strategy, side by side.";
 
 /// `help ids`.
 pub const IDS: &str = "\

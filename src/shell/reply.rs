@@ -270,6 +270,7 @@ pub enum Reply {
     },
     Stats(StatsView),
     Log(LogView),
+    Compare(Box<CompareView>),
     Help {
         text: String,
     },
@@ -314,3 +315,19 @@ pub struct Outcome {
     /// Every event this command caused, in order.
     pub events: Vec<Event>,
 }
+
+/// What `compare` found, and the files it wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompareView {
+    #[serde(serialize_with = "span")]
+    pub duration: Duration,
+    /// Visitors an hour.
+    pub rate: f64,
+    pub seed: u64,
+    #[serde(flatten)]
+    pub comparison: crate::compare::Comparison,
+    pub wrote: Vec<String>,
+}
+
+// The rate is a finite number, never NaN, so equality is total.
+impl Eq for CompareView {}

@@ -2,12 +2,11 @@
 //! session id in its cookie. Written out because their exact rules are the lesson: which
 //! bytes are kept, `+` for a space, and which escapes are an error (B3 turns on them).
 
-use std::fmt::Write as _;
-
 /// `url.QueryEscape`: letters, digits and `-_.~` stay, a space becomes `+`, and every other
 /// byte is `%XX` in capitals. A generated id's `=` padding becomes `%3D`.
 pub fn query_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len() + 6);
     for b in text.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -15,7 +14,9 @@ pub fn query_escape(text: &str) -> String {
             }
             b' ' => out.push('+'),
             _ => {
-                let _ = write!(out, "%{b:02X}");
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
             }
         }
     }

@@ -61,6 +61,9 @@ pub enum Step {
     Unknown { id: String },
     /// The cookie's session had expired and was removed: a new session follows.
     Expired { id: String },
+    /// The cookie's session had outlived the absolute lifetime, however active, and was
+    /// removed: a new session follows.
+    TooOld { id: String },
     /// The cookie's value cannot be an id: it is treated as no cookie.
     Refused { value: String, why: String },
     /// `SessionDestroy` removed the session.

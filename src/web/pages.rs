@@ -167,8 +167,11 @@ impl<S: Store> Page<'_, S> {
                 self.response.steps.push(Step::Unknown { id: sid });
                 self.new_session()
             }
-            Err(Error::Expired(_)) => {
-                self.response.steps.push(Step::Expired { id: sid.clone() });
+            Err(e @ (Error::Expired(_) | Error::LifetimeOver { .. })) => {
+                self.response.steps.push(match e {
+                    Error::Expired(_) => Step::Expired { id: sid.clone() },
+                    _ => Step::TooOld { id: sid.clone() },
+                });
                 // Gone now, so with B5 the book's `SessionRead` adopts the id again.
                 if self.m.rules().adopts() {
                     self.m.read(&sid, self.now)?;

@@ -106,7 +106,7 @@ pub const HELP: Command = Command {
     args: "[COMMAND | book | ids]",
     summary: "this list, or one command in full",
     detail: "`help COMMAND` explains a command; `help book` the book's defects and how to \
-             reproduce each; `help ids` how ids are made.",
+             reproduce each; `help ids` how ids are made; `help gc` the `gc` command and the GC strategies.",
     example: "help set",
     mirrors: "",
     completes: &[Complete::Topic],

@@ -6,6 +6,7 @@
 //! handlers live beside their entries, by theme.
 
 mod clock;
+mod compare;
 mod config;
 mod looks;
 mod meta;
@@ -112,6 +113,7 @@ pub const COMMANDS: &[Command] = &[
     web::REGENERATE,
     looks::STATS,
     looks::LOG,
+    compare::COMPARE,
     meta::RESET,
     meta::SOURCE,
     meta::CLEAR,

@@ -1,0 +1,164 @@
+//! `compare`: the same web traffic under each GC strategy, side by side.
+
+use std::time::Duration;
+
+use super::{Command, Complete, Kind};
+use crate::basics::time::{Span, parse_duration};
+use crate::compare::{self, Plan};
+use crate::gc;
+use crate::shell::Shell;
+use crate::shell::args::Args;
+use crate::shell::reply::{CompareView, Reply};
+use crate::{Error, Result};
+
+/// The seed of the traffic when the simulation has none: a comparison is reproducible.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// `compare [--strategies L] [--duration D] [--rate R] [--svg F] [--csv F]`
+pub const COMPARE: Command = Command {
+    name: "compare",
+    args: "[--strategies L] [--duration D] [--rate R] [--svg F] [--csv F]",
+    summary: "the same web traffic under each GC strategy",
+    detail: "Visitors arrive at random (a Poisson process at --rate R visitors an hour, \
+             such as 1000/h, 20/m or 1/s; default 1000/h) for \
+             --duration D (default 1d). Each loads /count one to five times, a minute apart on \
+             average, then leaves; a quarter of them log out first. Every strategy of \
+             --strategies L (default timer,lazy,php,sampling) serves the very same requests, \
+             under this simulation's settings (defects, max-lifetime, gc-interval, \
+             gc-probability, gc-divisor, gc-hz, absolute-lifetime). A table tells what each \
+             held and what it cost; a chart shows the expired sessions held over time. --svg F \
+             writes the chart as SVG to file F, --csv F the series (a point a minute, at most \
+             1440). The traffic, the ids and the draws come from --seed (1 if none), so the \
+             output is the same on every run.",
+    example: "compare --duration 6h --rate 500/h",
+    mirrors: "(a teaching aid)",
+    completes: &[Complete::Free],
+    kind: Kind::Shell,
+    run: compare,
+};
+
+fn compare(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
+    let strategies = match a.named("--strategies") {
+        Some(list) => parse_strategies(&list)?,
+        None => gc::Kind::ALL.to_vec(),
+    };
+    let duration = match a.named("--duration") {
+        Some(d) => parse_duration(&d)?,
+        None => Duration::from_secs(86_400),
+    };
+    if duration.is_zero() || duration > Duration::from_secs(366 * 86_400) {
+        return Err(Error::Invalid(format!(
+            "--duration {} is out of range: more than 0s, at most a year (366d)",
+            Span(duration)
+        )));
+    }
+    let rate = match a.named("--rate") {
+        Some(r) => parse_rate(&r)?,
+        None => 1000.0,
+    };
+    let svg = a.named("--svg");
+    let csv = a.named("--csv");
+    let plan = Plan {
+        strategies,
+        duration,
+        rate,
+        seed: sh.options.seed.unwrap_or(DEFAULT_SEED),
+        config: sh.manager.config().clone(),
+        start: sh.now(),
+    };
+    let comparison = compare::run(&plan)?;
+    let mut wrote = Vec::new();
+    if let Some(path) = svg {
+        write(&path, &compare::svg::svg(&comparison)?)?;
+        wrote.push(path);
+    }
+    if let Some(path) = csv {
+        write(&path, &compare::csv(&comparison))?;
+        wrote.push(path);
+    }
+    Ok(Reply::Compare(Box::new(CompareView {
+        duration,
+        rate,
+        seed: plan.seed,
+        comparison,
+        wrote,
+    })))
+}
+
+fn write(path: &str, text: &str) -> Result<()> {
+    std::fs::write(path, text)
+        .map_err(|e| Error::Invalid(format!("cannot write `{}`: {e}", crate::error::shown(path))))
+}
+
+/// A comma-separated list of strategies, each once.
+fn parse_strategies(list: &str) -> Result<Vec<gc::Kind>> {
+    let mut kinds = Vec::new();
+    for word in list.split(',').map(str::trim) {
+        let kind = gc::Kind::parse(word)?;
+        if kinds.contains(&kind) {
+            return Err(Error::Invalid(format!(
+                "strategy `{kind}` is named twice in --strategies"
+            )));
+        }
+        kinds.push(kind);
+    }
+    Ok(kinds)
+}
+
+/// Most visitors an hour: a million, about 280 a second.
+const MOST_RATE: f64 = 1_000_000.0;
+
+/// A rate of arrivals as visitors an hour: `N`, `N/h`, `N/m` (or `/min`), `N/s`.
+pub fn parse_rate(text: &str) -> Result<f64> {
+    let invalid = || {
+        Error::Invalid(format!(
+            "invalid --rate `{}`: expected visitors per hour, as in 1000/h (also /m, /s)",
+            crate::error::shown(text)
+        ))
+    };
+    let (number, per) = match text.split_once('/') {
+        Some((n, unit)) => (n, unit),
+        None => (text, "h"),
+    };
+    let scale = match per {
+        "h" | "hour" => 1.0,
+        "m" | "min" | "minute" => 60.0,
+        "s" | "sec" | "second" => 3600.0,
+        _ => return Err(invalid()),
+    };
+    let n: f64 = number.trim().parse().map_err(|_| invalid())?;
+    let rate = n * scale;
+    if !rate.is_finite() || rate <= 0.0 || rate > MOST_RATE {
+        return Err(Error::Invalid(format!(
+            "--rate `{}` is out of range: more than 0, at most {MOST_RATE} visitors an hour",
+            crate::error::shown(text)
+        )));
+    }
+    Ok(rate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_read_per_hour() {
+        assert_eq!(parse_rate("1000").unwrap(), 1000.0);
+        assert_eq!(parse_rate("1000/h").unwrap(), 1000.0);
+        assert_eq!(parse_rate("2/m").unwrap(), 120.0);
+        assert_eq!(parse_rate("0.5/s").unwrap(), 1800.0);
+        for bad in ["", "x/h", "5/d", "0", "-3/h", "NaN", "inf", "2000000"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn strategies_are_a_list_without_repeats() {
+        assert_eq!(
+            parse_strategies("lazy, php").unwrap(),
+            [gc::Kind::Lazy, gc::Kind::Php]
+        );
+        assert!(parse_strategies("lazy,lazy").is_err());
+        assert!(parse_strategies("lazy,redis").is_err());
+    }
+}
