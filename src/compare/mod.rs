@@ -52,6 +52,8 @@ pub struct Row {
     pub strategy: Kind,
     /// Requests served.
     pub requests: u64,
+    /// Sessions stored, live or expired, on average over the points of the series.
+    pub stored_avg: f64,
     /// Expired sessions held, on average over the points of the series.
     pub expired_held_avg: f64,
     /// The most expired sessions held at once.
@@ -202,7 +204,8 @@ fn run_one(
     let row = Row {
         strategy,
         requests: hits.len() as u64,
-        expired_held_avg: held.iter().sum::<u64>() as f64 / held.len().max(1) as f64,
+        stored_avg: mean(&stored),
+        expired_held_avg: mean(&held),
         expired_held_peak: m.expired_held(end)?.1,
         examined: stats.examined,
         gc_runs: stats.gc_runs,
@@ -215,6 +218,10 @@ fn run_one(
         stored,
     };
     Ok((row, series))
+}
+
+fn mean(values: &[u64]) -> f64 {
+    values.iter().sum::<u64>() as f64 / values.len().max(1) as f64
 }
 
 /// Brings the strategy up to `at`, and counts what is stored then.

@@ -2,6 +2,10 @@
 //! probability `session.gc_probability`/`session.gc_divisor` (1/100 by default, 1/1000 in
 //! `php.ini-production`); a hit runs the save handler's GC, which looks at every session
 //! (the files handler lists the whole directory), on the time of the request that drew it.
+//!
+//! sessim tosses the coin as `SessionStart` begins, just before the read rather than just
+//! after, so that a run's removals come before the request's own events. The only
+//! difference it makes: a request's own new session is not among those its run examines.
 
 use super::{Cause, Kind, Settings, Strategy, Sweeper};
 use crate::Result;

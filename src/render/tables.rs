@@ -260,20 +260,23 @@ pub fn log(v: &LogView, style: Style, out: &mut String) {
     }
 }
 
-/// `compare`: a row a strategy.
+/// `compare`: a row a strategy. `stored` and `expired avg` are means over the series'
+/// points; `examined` counts the sessions GC looked at, and `largest run` the most in one.
 pub fn compare(c: &crate::compare::Comparison, style: Style, out: &mut String) {
     let mut g = Grid::new(&[
         ("strategy", Grid::KEEP),
-        ("expired held, mean", Grid::KEEP),
-        ("at peak", Grid::KEEP),
-        ("examined by gc", 3),
-        ("per request", 2),
-        ("gc runs", 1),
+        ("stored", 1),
+        ("expired avg", Grid::KEEP),
+        ("expired max", Grid::KEEP),
+        ("examined", 4),
+        ("per request", 3),
+        ("gc runs", 2),
         ("largest run", Grid::KEEP),
     ]);
     for r in &c.rows {
         g.row(vec![
             plain(r.strategy),
+            plain(format!("{:.1}", r.stored_avg)),
             plain(format!("{:.1}", r.expired_held_avg)),
             plain(r.expired_held_peak),
             plain(r.examined),

@@ -8,7 +8,6 @@ use crate::basics::time::Span;
 use crate::gc::Cause;
 use crate::manager::{Event, EventKind, QuietRuns, ReadOutcome, Reason, RunReport};
 use crate::shell::reply::{Outcome, Reply, SessionRow, Summary};
-use crate::shell::setting::on_off;
 
 /// How many reaped ids a timer-run line names before it abbreviates.
 const IDS_PER_RUN_LINE: usize = 10;
@@ -242,15 +241,21 @@ fn reply(reply: &Reply, cx: &Context, style: Style, out: &mut String) {
     };
 }
 
-/// A simulation in a few words: `memory store, defects none, max-lifetime 1h, auto-gc on,
-/// clock at 2026-01-01T00:00:00Z`.
+/// A simulation in a few words: `memory store, defects none, max-lifetime 1h, gc timer,
+/// clock at 2026-01-01T00:00:00Z`, with the absolute lifetime if there is one, and
+/// `(auto-gc off)` after the strategy when it is off.
 pub fn summary_line(s: &Summary) -> String {
+    let absolute = s
+        .absolute_lifetime
+        .map(|d| format!(", absolute-lifetime {}", Span(d)))
+        .unwrap_or_default();
+    let off = if s.auto_gc { "" } else { " (auto-gc off)" };
     format!(
-        "{} store, defects {}, max-lifetime {}, auto-gc {}, clock at {}",
+        "{} store, defects {}, max-lifetime {}{absolute}, gc {}{off}, clock at {}",
         s.provider,
         s.defects,
         Span(s.max_lifetime),
-        on_off(s.auto_gc),
+        s.gc,
         s.now
     )
 }

@@ -100,6 +100,8 @@ impl Shell {
             provider: "memory",
             defects: c.defects,
             max_lifetime: c.max_lifetime,
+            absolute_lifetime: c.absolute_lifetime,
+            gc: c.gc,
             auto_gc: c.auto_gc,
             now: self.now(),
         }

@@ -296,6 +296,9 @@ pub struct Summary {
     pub defects: Defects,
     #[serde(serialize_with = "span")]
     pub max_lifetime: Duration,
+    #[serde(serialize_with = "span_opt", skip_serializing_if = "Option::is_none")]
+    pub absolute_lifetime: Option<Duration>,
+    pub gc: crate::gc::Kind,
     pub auto_gc: bool,
     pub now: Time,
 }
