@@ -244,8 +244,9 @@ impl Model {
         }
     }
 
-    /// PHP's coin, at a session start.
-    fn session_start(&mut self, now: i64) {
+    /// PHP's coin, once a session start has found or made its session.
+    /// The run leaves session `id` in place, as PHP's request writes its session back.
+    fn session_start(&mut self, now: i64, id: &str) {
         if self.strategy != Kind::Php {
             return;
         }
@@ -253,7 +254,7 @@ impl Model {
         self.count += 1;
         let coin = Draws::new(self.seed, 1, n).below(0, u64::from(self.divisor));
         if self.auto_gc && coin < u64::from(self.probability) {
-            self.gc_run(now, Cause::Coin);
+            self.sweep(now, Cause::Coin, Some(id));
         }
     }
 
@@ -324,6 +325,11 @@ impl Model {
     /// `SessionGC`: from the back, while the back is expired; with an absolute lifetime or
     /// for PHP, every session, back to front.
     fn gc_run(&mut self, at: i64, cause: Cause) -> RunReport {
+        self.sweep(at, cause, None)
+    }
+
+    /// A GC run that leaves session `keep` in place.
+    fn sweep(&mut self, at: i64, cause: Cause, keep: Option<&str>) -> RunReport {
         self.note(at);
         let whole = self.absolute.is_some() || cause == Cause::Coin;
         let mut report = GcReport::default();
@@ -332,7 +338,8 @@ impl Model {
         while i > 0 {
             i -= 1;
             report.scanned += 1;
-            if self.is_over(&self.list[i], at) {
+            let kept = keep == Some(self.list[i].id.as_str());
+            if self.is_over(&self.list[i], at) && !kept {
                 reaped.push(self.reap(i, at));
                 report.reaped += 1;
             } else if !whole {
@@ -425,7 +432,6 @@ impl Model {
         match act {
             Act::New(id) => {
                 self.begin(now);
-                self.session_start(now);
                 let id = match id {
                     Some(id) if id.is_empty() => return Err(Error::Empty("a session id")),
                     Some(id) if self.position(id).is_some() => {
@@ -441,19 +447,22 @@ impl Model {
                 };
                 self.make_room(now);
                 self.store(&id, EventKind::Created, now);
+                self.session_start(now, &id);
                 Ok(Out::Id(id))
             }
             Act::Read(id) => {
                 self.begin(now);
-                self.session_start(now);
                 if self.position(id).is_some() || !self.has(Defect::B5) {
-                    return self.enter(id, now).map(|_| Out::Read(ReadOutcome::Found));
+                    self.enter(id, now)?;
+                    self.session_start(now, id);
+                    return Ok(Out::Read(ReadOutcome::Found));
                 }
                 if id.is_empty() {
                     return Err(Error::Empty("a session id"));
                 }
                 self.make_room(now);
                 self.store(id, EventKind::Adopted, now);
+                self.session_start(now, id);
                 Ok(Out::Read(ReadOutcome::Adopted))
             }
             Act::Set(id, key, value) => {

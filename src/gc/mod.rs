@@ -179,7 +179,8 @@ pub trait Strategy: std::fmt::Debug {
         false
     }
 
-    /// `SessionStart` began at `at` (a `visit`, a `new` or a `read`).
+    /// A `SessionStart` (a `visit`, a `new` or a `read`) found or made its session at `at`;
+    /// the sweeper's runs leave that session in place.
     fn session_started(&mut self, at: Time, sweeper: &mut dyn Sweeper) -> Result<()> {
         let _ = (at, sweeper);
         Ok(())

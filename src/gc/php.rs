@@ -3,9 +3,9 @@
 //! `php.ini-production`); a hit runs the save handler's GC, which looks at every session
 //! (the files handler lists the whole directory), on the time of the request that drew it.
 //!
-//! sessim tosses the coin as `SessionStart` begins, just before the read rather than just
-//! after, so that a run's removals come before the request's own events. The only
-//! difference it makes: a request's own new session is not among those its run examines.
+//! sessim tosses it once `SessionStart` has found or made its session, and the run leaves
+//! that session in place, expired or not, since PHP's request writes it back when it ends.
+//! A `SessionStart` that fails (a bad or unknown id) tosses nothing.
 
 use super::{Cause, Kind, Settings, Strategy, Sweeper};
 use crate::Result;

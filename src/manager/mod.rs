@@ -207,17 +207,18 @@ impl<S: Store> Manager<S> {
         Ok(events)
     }
 
-    /// The first `limit` removals by the last operation's GC runs, in the order they
-    /// happened, or the latest first.
+    /// The first `limit` removals by the last operation's GC runs whose removals were not
+    /// logged in place, in the order they happened, or the latest first.
     fn gc_events(&self, limit: usize, newest_first: bool) -> Result<Vec<Event>> {
         if limit == 0 || self.runs.is_empty() {
             return Ok(Vec::new());
         }
         let mut events = Vec::with_capacity(limit);
+        let deferred = self.runs.iter().filter(|r| !r.logged);
         let runs: Box<dyn Iterator<Item = &GcRun>> = if newest_first {
-            Box::new(self.runs.iter().rev())
+            Box::new(deferred.rev())
         } else {
-            Box::new(self.runs.iter())
+            Box::new(deferred)
         };
         for run in runs {
             if events.len() >= limit {
@@ -234,7 +235,9 @@ impl<S: Store> Manager<S> {
 
     /// `SessionGC(maxlifetime)` by hand, now. Returns the run, also in [`Manager::runs`].
     pub fn gc(&mut self, now: Time) -> Result<GcRun> {
-        self.operation(now, |m| m.sweeping().1.run(now, Scan::Back, Cause::Manual))
+        self.operation(now, |m| {
+            m.sweeping(None).1.run(now, Scan::Back, Cause::Manual)
+        })
     }
 
     /// Lets the GC strategy do the work due by `now`, as after the clock moved to `now`.
@@ -290,14 +293,19 @@ impl<S: Store> Manager<S> {
         self.store.check()
     }
 
-    /// The parts a GC run changes, lent apart from the strategy that drives them.
-    fn sweeping(&mut self) -> (&mut dyn Strategy, Sweeping<'_, S>) {
+    /// The parts a GC run changes, lent apart from the strategy that drives them; the
+    /// runs leave session `keep` in place.
+    fn sweeping<'a>(
+        &'a mut self,
+        keep: Option<&'a str>,
+    ) -> (&'a mut dyn Strategy, Sweeping<'a, S>) {
         let sweeping = Sweeping {
             rules: self.rules(),
             store: &mut self.store,
             stats: &mut self.stats,
             runs: &mut self.runs,
             quiet: &mut self.quiet,
+            keep,
         };
         (self.gc.as_mut(), sweeping)
     }
@@ -306,7 +314,11 @@ impl<S: Store> Manager<S> {
     /// lifetime: none without one; else each is looked at.
     fn reaped_for_lifetime(&self) -> Result<u64> {
         let mut count = 0;
-        for run in self.runs.iter().filter(|r| r.expiry.has_absolute()) {
+        for run in self
+            .runs
+            .iter()
+            .filter(|r| r.expiry.has_absolute() && !r.logged)
+        {
             self.store.swept(run.mark, false, &mut |_, last, created| {
                 count += u64::from(lifetime(run, last, created));
                 ControlFlow::Continue(())
@@ -315,14 +327,33 @@ impl<S: Store> Manager<S> {
         Ok(count)
     }
 
-    /// A `SessionStart` began: the strategy may sweep (PHP's coin).
-    fn session_started(&mut self, now: Time) -> Result<()> {
+    /// A `SessionStart` found or made session `id`: the strategy may sweep (PHP's coin,
+    /// tossed after the read as `php_session_gc` is), leaving `id` in place, as PHP's
+    /// request writes its session back when it ends. Such a run comes after the
+    /// operation's events so far, so its removals are logged now, in place, rather than
+    /// put in front when the operation ends.
+    fn session_started(&mut self, now: Time, id: &str) -> Result<()> {
         if !self.gc_watches_starts {
             return Ok(());
         }
-        let (gc, mut sweeping) = self.sweeping();
+        let before = self.runs.len();
+        let (gc, mut sweeping) = self.sweeping(Some(id));
         let result = gc.session_started(now, &mut sweeping);
         self.gc_due = self.gc.next_due();
+        for i in before..self.runs.len() {
+            let mut run = self.runs[i];
+            let mut events = Vec::new();
+            self.store
+                .swept(run.mark, false, &mut |id, last, created| {
+                    let mut event = gc_event(&run, id, last, created);
+                    event.extra = self.extra(None);
+                    events.push(event);
+                    ControlFlow::Continue(())
+                })?;
+            self.log.sink().extend(events);
+            run.logged = true;
+            self.runs[i] = run;
+        }
         result
     }
 
@@ -372,7 +403,7 @@ impl<S: Store> Manager<S> {
 
     fn fire_due(&mut self, now: Time) -> Result<()> {
         if self.gc_due.is_some_and(|t| t <= now) {
-            let (gc, mut sweeping) = self.sweeping();
+            let (gc, mut sweeping) = self.sweeping(None);
             let result = gc.run_due(now, &mut sweeping);
             self.gc_due = self.gc.next_due();
             result?;
@@ -386,12 +417,20 @@ impl<S: Store> Manager<S> {
         for event in self.log.current() {
             self.stats.tally(event.kind);
         }
-        if self.over_left > 0 {
-            // Just before they left, the expired held were these and those still held.
-            let held = self.expired_count(self.now)? as u64 + self.over_left;
+        // The work's removals of expired sessions (its own, and its coins' runs) all came
+        // at `now`: just before the first, the expired held were these and those still held.
+        let coined: u64 = self
+            .runs
+            .iter()
+            .filter(|r| r.logged)
+            .map(|r| r.report.reaped)
+            .sum();
+        if self.over_left + coined > 0 {
+            let held = self.expired_count(self.now)? as u64 + self.over_left + coined;
             self.stats.held(held);
         }
-        let reaped: u64 = self.runs.iter().map(|r| r.report.reaped).sum();
+        let deferred = self.runs.iter().filter(|r| !r.logged);
+        let reaped: u64 = deferred.map(|r| r.report.reaped).sum();
         if reaped == 0 {
             return Ok(());
         }

@@ -26,6 +26,9 @@ pub struct GcRun {
     /// The rules it applied, which tell which limit each session it reaped had reached.
     pub(super) expiry: Expiry,
     pub(super) mark: Mark,
+    /// Whether its removals were logged as it ran, among the operation's other events,
+    /// rather than in front of them when the operation ends.
+    pub(super) logged: bool,
 }
 
 /// A GC run with the sessions it reaped, owned: for `gc`, the lines of timer runs, and JSON.
@@ -90,6 +93,9 @@ pub(super) struct Sweeping<'a, S> {
     pub stats: &'a mut Stats,
     pub runs: &'a mut Vec<GcRun>,
     pub quiet: &'a mut Option<QuietRuns>,
+    /// A session the runs leave in place: the one whose start tossed PHP's coin, which
+    /// PHP's request writes back when it ends.
+    pub keep: Option<&'a str>,
 }
 
 impl<S: Store> Sweeping<'_, S> {
@@ -107,7 +113,7 @@ impl<S: Store> Sweeping<'_, S> {
     /// or when it reaped.
     pub fn run(&mut self, at: Time, scan: Scan, cause: Cause) -> Result<GcRun> {
         let expiry = self.rules.expiry(at);
-        let sweep = self.store.sweep(expiry, self.scan(scan))?;
+        let sweep = self.store.sweep(expiry, self.scan(scan), self.keep)?;
         self.record(at, cause, expiry, sweep)
     }
 
@@ -127,6 +133,7 @@ impl<S: Store> Sweeping<'_, S> {
             },
             expiry,
             mark: sweep.mark,
+            logged: false,
         };
         if run.report.reaped > 0 || matches!(cause, Cause::Manual | Cause::Coin) {
             self.runs.push(run);

@@ -11,10 +11,10 @@ use crate::{Error, Result};
 
 impl<S: Store> Manager<S> {
     /// `SessionInit`: creates a session with `id`, or with a generated id, after evicting
-    /// the least recently used sessions if the store is at capacity. Returns the id.
+    /// the least recently used sessions if the store is at capacity. Returns the id. Once
+    /// it is stored, the session has started: PHP's coin is tossed.
     pub fn create(&mut self, id: Option<&str>, now: Time) -> Result<CompactString> {
         self.operation(now, |m| {
-            m.session_started(now)?;
             let placement = m.placement();
             let id = loop {
                 let candidate: CompactString = match id {
@@ -35,14 +35,15 @@ impl<S: Store> Manager<S> {
             };
             m.push_evicted(now);
             m.push(now, &id, now, EventKind::Created);
+            m.session_started(now, &id)?;
             Ok(id)
         })
     }
 
-    /// `SessionRead`. With B5, an unknown id is adopted, making room first if needed.
+    /// `SessionRead`. With B5, an unknown id is adopted, making room first if needed. Once
+    /// it is found or adopted, the session has started: PHP's coin is tossed.
     pub fn read(&mut self, id: &str, now: Time) -> Result<ReadOutcome> {
         self.operation(now, |m| {
-            m.session_started(now)?;
             let rules = m.rules();
             let adopt = if rules.adopts() {
                 check_id(id)?;
@@ -54,10 +55,14 @@ impl<S: Store> Manager<S> {
                 .store
                 .read(id, now, rules.expiry(now), adopt, &mut m.evicted)?
             {
-                Read::Found => Ok(ReadOutcome::Found),
+                Read::Found => {
+                    m.session_started(now, id)?;
+                    Ok(ReadOutcome::Found)
+                }
                 Read::Adopted => {
                     m.push_evicted(now);
                     m.push(now, id, now, EventKind::Adopted);
+                    m.session_started(now, id)?;
                     Ok(ReadOutcome::Adopted)
                 }
                 Read::Expired(gone) => Err(m.lazily_expired(now, gone)),
@@ -197,7 +202,7 @@ impl<S: Store> Manager<S> {
 
     /// What an event of the current operation carries beyond the common fields: its
     /// client, and `new_id`; `None` when neither is there, as for every store command.
-    fn extra(&self, new_id: Option<CompactString>) -> Option<Box<Extra>> {
+    pub(super) fn extra(&self, new_id: Option<CompactString>) -> Option<Box<Extra>> {
         if self.client.is_none() && new_id.is_none() {
             return None;
         }

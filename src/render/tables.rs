@@ -280,7 +280,7 @@ pub fn compare(c: &crate::compare::Comparison, style: Style, out: &mut String) {
             plain(format!("{:.1}", r.expired_held_avg)),
             plain(r.expired_held_peak),
             plain(r.examined),
-            plain(format!("{:.2}", r.examined_per_request())),
+            plain(format!("{:.2}", r.examined_per_request)),
             plain(r.gc_runs),
             plain(r.largest_run),
         ]);

@@ -142,11 +142,12 @@ store's:
   lazy      express-session's MemoryStore: never sweeps. An expired session
             goes only when a request finds it; with B7 on, never (the leak its
             README warns of).
-  php       PHP's session module (ext/session/session.c, php_session_gc): after
-            each SessionStart (a visit, `new` or `read`) a coin falls with
-            chance gc-probability/gc-divisor (PHP's defaults 1/100; 1/1000 in
-            php.ini-production). A hit runs a GC that looks at every session,
-            in the request that drew it, which waits.
+  php       PHP's session module (ext/session/session.c, php_session_gc): once
+            a SessionStart (a visit, `new` or `read`) has its session, a coin
+            falls with chance gc-probability/gc-divisor (PHP's defaults 1/100;
+            1/1000 in php.ini-production). A hit runs a GC that looks at every
+            session but the request's own, which PHP writes back, while the
+            request that drew it waits.
   sampling  Redis 7's active expiry (src/expire.c, activeExpireCycle, effort
             1): gc-hz cycles a second (default 10). A cycle samples 20 sessions
             at random, removes the expired, and samples again while more than

@@ -320,9 +320,10 @@ pub trait Store {
 
     /// `SessionGC`: removes the sessions that are over by `expiry`, looking as `scan` says:
     /// with [`Scan::Back`], from the back of the list, stopping at the first that is not;
-    /// with [`Scan::Whole`], every session, from the back to the front. What it took stays
-    /// readable through the returned mark until [`Store::release`].
-    fn sweep(&mut self, expiry: Expiry, scan: Scan) -> Result<Sweep>;
+    /// with [`Scan::Whole`], every session, from the back to the front. Session `keep`, if
+    /// given, counts as not over. What it took stays readable through the returned mark
+    /// until [`Store::release`].
+    fn sweep(&mut self, expiry: Expiry, scan: Scan, keep: Option<&str>) -> Result<Sweep>;
 
     /// One cycle of Redis's active expiry: rounds of `cycle.per_round` samples (fewer when
     /// fewer are stored) of the sample pool, each removing the sampled sessions that are

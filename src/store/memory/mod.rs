@@ -196,7 +196,22 @@ impl Store for MemoryStore {
         Ok(self.remove(slot))
     }
 
-    fn sweep(&mut self, expiry: Expiry, scan: Scan) -> Result<Sweep> {
+    fn sweep(&mut self, expiry: Expiry, scan: Scan, keep: Option<&str>) -> Result<Sweep> {
+        // A session kept that is over takes the general walks, which can pass it by.
+        if let Some(keep) = keep
+            && self
+                .table
+                .find(keep)
+                .is_some_and(|s| over(expiry)(self.table.get(s)))
+        {
+            let over = over(expiry);
+            let mut over_but_kept = |s: &Session| over(s) && s.id() != keep;
+            let d = match scan {
+                Scan::Back => self.table.depart_back_while(&mut over_but_kept),
+                Scan::Whole => self.table.depart_all_where(over_but_kept),
+            };
+            return Ok(self.sweep_of(d));
+        }
         let d = match scan {
             // The hot path of the book's GC compares one field.
             Scan::Back if !expiry.has_absolute() => {
@@ -205,6 +220,17 @@ impl Store for MemoryStore {
                     .depart_back_while(&mut |s: &Session| s.last_access < before)
             }
             Scan::Back => self.table.depart_back_while(&mut over(expiry)),
+            // In last-access order, with idle expiry only, the expired are the back run: the
+            // rest of a whole scan would find nothing, so it is counted, not walked.
+            Scan::Whole if !expiry.has_absolute() && self.table.is_ordered() => {
+                let stored = self.table.len() as u64;
+                let before = expiry.accessed_before;
+                let mut d = self
+                    .table
+                    .depart_back_while(&mut |s: &Session| s.last_access < before);
+                d.scanned = stored;
+                d
+            }
             Scan::Whole => self.table.depart_all_where(over(expiry)),
         };
         Ok(self.sweep_of(d))
