@@ -206,6 +206,36 @@ pub fn build(kind: Kind, start: Time, settings: &Settings) -> Box<dyn Strategy> 
     }
 }
 
+/// A periodic strategy's runs due by `now`, from `*next` every `period`: each run that
+/// could reap is `run` at its instant; the quiet ones before the first that could (a sweep
+/// that looks as `scan` says finds when) are counted in one go, each looking as `looks`
+/// says, and `skipped` is told how many. `*next` ends at the first run after `now`.
+fn periodic(
+    next: &mut Option<Time>,
+    period: Duration,
+    now: Time,
+    sweeper: &mut dyn Sweeper,
+    (scan, looks): (Scan, Looks),
+    mut run: impl FnMut(&mut dyn Sweeper, Time) -> Result<()>,
+    mut skipped: impl FnMut(u64),
+) -> Result<()> {
+    while let Some(at) = next.filter(|&t| t <= now) {
+        let reap_at = sweeper.first_reap(scan)?;
+        if reap_at.is_some_and(|r| r <= at) {
+            run(sweeper, at)?;
+            *next = at.checked_add(period);
+            continue;
+        }
+        // Quiet runs: those before `reap_at` and not after `now`.
+        let until = reap_at.map_or(now, |r| now.min(r.before()));
+        let (count, last, after) = runs_until(at, period, until);
+        sweeper.skip_quiet(count, at, last, looks)?;
+        skipped(count);
+        *next = after;
+    }
+    Ok(())
+}
+
 /// How many runs every `period` from `first` fall in `first..=until`, the instant of the
 /// last of them, and the instant of the one after (`None` past the clock's end).
 /// `until` is not before `first`.

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use super::{Kind, Looks, Settings, Strategy, Sweeper, runs_until};
+use super::{Kind, Looks, Settings, Strategy, Sweeper, periodic};
 use crate::Result;
 use crate::basics::draws::Draws;
 use crate::basics::time::Time;
@@ -87,21 +87,22 @@ impl Strategy for Sampling {
     /// the cycles before that are counted, not run, and their draws are not needed by any
     /// later cycle.
     fn run_due(&mut self, now: Time, sweeper: &mut dyn Sweeper) -> Result<()> {
-        while let Some(at) = self.next.filter(|&t| t <= now) {
-            let reap_at = sweeper.first_reap(Scan::Whole)?;
-            if reap_at.is_some_and(|r| r <= at) {
-                sweeper.sample(at, Sampling::cycle(self.seed, self.cycle, self.hz))?;
-                self.cycle += 1;
-                self.next = at.checked_add(self.period);
-                continue;
-            }
-            let until = reap_at.map_or(now, |r| now.min(r.before()));
-            let (count, last, next) = runs_until(at, self.period, until);
-            sweeper.skip_quiet(count, at, last, Looks::Samples(PER_ROUND))?;
-            self.cycle = self.cycle.saturating_add(count);
-            self.next = next;
-        }
-        Ok(())
+        let (seed, hz) = (self.seed, self.hz);
+        let cycle = std::cell::Cell::new(self.cycle);
+        let result = periodic(
+            &mut self.next,
+            self.period,
+            now,
+            sweeper,
+            (Scan::Whole, Looks::Samples(PER_ROUND)),
+            |sweeper, at| {
+                let n = cycle.replace(cycle.get() + 1);
+                sweeper.sample(at, Sampling::cycle(seed, n, hz)).map(drop)
+            },
+            |count| cycle.set(cycle.get().saturating_add(count)),
+        );
+        self.cycle = cycle.get();
+        result
     }
 
     /// A new rate starts from `now`; the timer's settings (`restart`) do not concern it.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Cause, Kind, Looks, Settings, Strategy, Sweeper, runs_until};
+use super::{Cause, Kind, Looks, Settings, Strategy, Sweeper, periodic};
 use crate::Result;
 use crate::basics::time::Time;
 use crate::store::Scan;
@@ -43,20 +43,15 @@ impl Strategy for Timer {
     /// between runs, so the quiet runs before that instant are counted, not performed: the
     /// cost is in proportion to the runs that reap.
     fn run_due(&mut self, now: Time, sweeper: &mut dyn Sweeper) -> Result<()> {
-        while let Some(at) = self.next.filter(|&t| t <= now) {
-            let reap_at = sweeper.first_reap(Scan::Back)?;
-            if reap_at.is_some_and(|r| r <= at) {
-                sweeper.sweep(at, Scan::Back, Cause::Timer)?;
-                self.next = at.checked_add(self.period);
-                continue;
-            }
-            // Quiet runs: those before `reap_at` and not after `now`.
-            let until = reap_at.map_or(now, |r| now.min(r.before()));
-            let (quiet, last, next) = runs_until(at, self.period, until);
-            sweeper.skip_quiet(quiet, at, last, Looks::Sweep(Scan::Back))?;
-            self.next = next;
-        }
-        Ok(())
+        periodic(
+            &mut self.next,
+            self.period,
+            now,
+            sweeper,
+            (Scan::Back, Looks::Sweep(Scan::Back)),
+            |sweeper, at| sweeper.sweep(at, Scan::Back, Cause::Timer).map(drop),
+            |_| {},
+        )
     }
 
     fn reconfigure(&mut self, now: Time, settings: &Settings, restart: bool) {
