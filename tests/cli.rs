@@ -389,3 +389,52 @@ fn replay_names_a_missing_path_and_refuses_an_endless_file() {
         "/dev/zero: error: larger than 64 MiB; a transcript must be smaller\n"
     );
 }
+
+#[test]
+fn help_at_the_shell_explains_subcommands_and_the_prompts_topics() {
+    let gc = sessim(&["help", "gc"], b"");
+    assert_eq!(gc.status.code(), Some(0));
+    let text_gc = text(&gc.stdout);
+    assert!(text_gc.starts_with("usage: gc"), "{text_gc}");
+    assert!(text_gc.contains("GC strategies.") && text_gc.contains("src/expire.c"));
+    let bench = text(&sessim(&["help", "bench"], b"").stdout);
+    assert!(bench.contains("Usage: sessim bench"), "{bench}");
+    let top = text(&sessim(&["help"], b"").stdout);
+    assert!(top.contains("compare") && top.contains("replay"), "{top}");
+    let unknown = sessim(&["help", "nosuch"], b"");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).starts_with("error: no help on `nosuch`"));
+}
+
+#[test]
+fn compare_at_the_shell_prints_its_table_and_refuses_an_unwritable_file_first() {
+    let dir = scratch("compare-cli");
+    let csv = dir.join("series.csv");
+    let args = ["compare", "--duration", "2h", "--rate", "120/h"];
+    let out = sessim(
+        &[&args[..], &["--csv", &csv.display().to_string()]].concat(),
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.starts_with("2") && shown.contains("under defects none"),
+        "{shown}"
+    );
+    for strategy in ["timer", "lazy", "php", "sampling"] {
+        assert!(
+            shown.contains(&format!("│ {strategy} ")),
+            "{strategy}: {shown}"
+        );
+    }
+    let series = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(series.lines().count(), 1 + 1440, "a header and 1440 points");
+    assert_eq!(
+        text(&sessim(&args, b"").stdout),
+        shown.replace(&format!("wrote {}\n", csv.display()), "")
+    );
+    let bad = sessim(&["compare", "--svg", "/nonexistent/dir/x.svg"], b"");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("cannot write `/nonexistent/dir/x.svg`"));
+    assert!(bad.stdout.is_empty());
+}

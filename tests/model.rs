@@ -581,6 +581,9 @@ impl Model {
             }
             Act::Strategy(kind) => {
                 self.begin(now);
+                if *kind == self.strategy {
+                    return Ok(Out::Unit);
+                }
                 // A pool kept goes on as it is; a new one starts in list order.
                 if *kind != Kind::Sampling {
                     self.pool.clear();

@@ -86,6 +86,12 @@ pub struct Series {
 pub struct Comparison {
     /// When the traffic starts.
     pub start: Time,
+    /// Visitors an hour.
+    #[serde(skip)]
+    pub rate: f64,
+    /// The seed of the traffic, the ids and the draws.
+    #[serde(skip)]
+    pub seed: u64,
     /// The instants of the series' points (in the CSV, not the JSON).
     #[serde(skip)]
     pub points: Vec<Time>,
@@ -136,6 +142,8 @@ pub fn run(plan: &Plan) -> Result<Comparison> {
     }
     Ok(Comparison {
         start: plan.start,
+        rate: plan.rate,
+        seed: plan.seed,
         points,
         visitors: u64::from(visitors),
         rows,

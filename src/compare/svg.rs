@@ -5,15 +5,18 @@
 use plotters::prelude::*;
 
 use super::Comparison;
+use crate::gc::Kind;
 use crate::{Error, Result};
 
-/// Each strategy's colour, in the plan's order (the terminal chart's marks, in colour).
-const COLOURS: [RGBColor; 4] = [
-    RGBColor(31, 119, 180),
-    RGBColor(214, 39, 40),
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
-];
+/// Each strategy's colour, the same whichever strategies are drawn.
+fn colour(kind: Kind) -> RGBColor {
+    match kind {
+        Kind::Timer => RGBColor(31, 119, 180),
+        Kind::Lazy => RGBColor(214, 39, 40),
+        Kind::Php => RGBColor(44, 160, 44),
+        Kind::Sampling => RGBColor(148, 103, 189),
+    }
+}
 
 /// The chart of `c` as an SVG document.
 pub fn svg(c: &Comparison) -> Result<String> {
@@ -36,7 +39,13 @@ fn draw(c: &Comparison, out: &mut String) -> std::result::Result<(), Box<dyn std
         .unwrap_or(0)
         .max(1);
     let mut chart = ChartBuilder::on(&root)
-        .caption("Expired sessions held over time", ("sans-serif", 26))
+        .caption(
+            format!(
+                "Expired sessions held: {} visitors an hour, seed {}",
+                c.rate, c.seed
+            ),
+            ("sans-serif", 26),
+        )
         .margin(20)
         .x_label_area_size(45)
         .y_label_area_size(70)
@@ -46,8 +55,8 @@ fn draw(c: &Comparison, out: &mut String) -> std::result::Result<(), Box<dyn std
         .x_desc("hours of traffic")
         .y_desc("expired sessions held")
         .draw()?;
-    for (i, s) in c.series.iter().enumerate() {
-        let colour = COLOURS[i % COLOURS.len()];
+    for s in &c.series {
+        let colour = colour(s.strategy);
         let line = c
             .points
             .iter()

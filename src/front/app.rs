@@ -61,6 +61,7 @@ fn run(cli: Cli) -> u8 {
             ];
             compare(options, given.into_iter().chain(paths).flatten())
         }
+        Some(Sub::Help { topic }) => help(topic.as_deref()),
         Some(Sub::Bench {
             sessions,
             ops,
@@ -123,6 +124,31 @@ fn run_files(options: Options, files: &[PathBuf], flags: ScriptFlags) -> u8 {
         &mut io::stderr(),
     );
     exit_code(ending)
+}
+
+/// `sessim help [TOPIC]`: the command line's help, a subcommand's, or the prompt's help on a
+/// command or topic (`sessim help gc` is `help gc` at the prompt).
+fn help(topic: Option<&str>) -> u8 {
+    use clap::CommandFactory;
+    let mut cli = Cli::command();
+    let text = match topic {
+        None => cli.render_long_help().to_string(),
+        // A subcommand the prompt does not have: clap's help for it.
+        Some(name @ ("run" | "replay" | "record" | "bench")) => {
+            match Cli::try_parse_from(["sessim", name, "--help"]) {
+                Err(shown) => shown.render().to_string(),
+                Ok(_) => return usage_error(&format!("no help on `{name}`")),
+            }
+        }
+        Some(topic) => {
+            match crate::shell::help::text(crate::shell::commands::COMMANDS, Some(topic)) {
+                Ok(text) => text + "\n",
+                Err(e) => return usage_error(&e.to_string()),
+            }
+        }
+    };
+    let _ = io::stdout().write_all(text.as_bytes());
+    0
 }
 
 /// `sessim compare [OPTIONS]`: the shell's `compare` with these options, once.

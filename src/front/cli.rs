@@ -11,7 +11,13 @@ use crate::shell::global::GlobalArgs;
 /// An interactive simulator of the in-memory session store of "Build Web Application with
 /// Golang", chapter 6, on a virtual clock.
 #[derive(Debug, Parser)]
-#[command(name = "sessim", version, about, max_term_width = 100)]
+#[command(
+    name = "sessim",
+    version,
+    about,
+    max_term_width = 100,
+    disable_help_subcommand = true
+)]
 #[allow(missing_docs)] // clap would show field docs as help text.
 pub struct Cli {
     #[command(flatten)]
@@ -65,10 +71,10 @@ pub enum Sub {
         #[arg(long, value_name = "LIST")]
         strategies: Option<String>,
         /// How long the traffic lasts [default: 1d].
-        #[arg(long, value_name = "D")]
+        #[arg(long, value_name = "D", allow_hyphen_values = true)]
         duration: Option<String>,
         /// Visitors arriving an hour: N, N/h, N/m or N/s [default: 1000/h].
-        #[arg(long, value_name = "N/h")]
+        #[arg(long, value_name = "N/h", allow_hyphen_values = true)]
         rate: Option<String>,
         /// Also write the chart as SVG to FILE.
         #[arg(long, value_name = "FILE")]
@@ -76,6 +82,12 @@ pub enum Sub {
         /// Also write the series as CSV to FILE.
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
+    },
+    /// Explain sessim, a subcommand, or, as `help` at the prompt does, a command or a topic
+    /// (`book`, `ids`, `gc`).
+    Help {
+        /// A subcommand, a command of the prompt, or a topic.
+        topic: Option<String>,
     },
     /// Run the standard performance workload on the memory provider.
     Bench {

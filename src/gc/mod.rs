@@ -69,7 +69,7 @@ impl Kind {
     pub fn parse(word: &str) -> Result<Kind> {
         Kind::ALL
             .into_iter()
-            .find(|k| k.name().eq_ignore_ascii_case(word))
+            .find(|k| k.name() == word)
             .ok_or_else(|| {
                 Error::Invalid(format!(
                     "unknown GC strategy `{}`: expected timer, lazy, php or sampling (see \

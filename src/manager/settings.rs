@@ -65,9 +65,14 @@ impl<S: Store> Manager<S> {
     }
 
     /// Changes the GC strategy at `now`. The new one starts afresh, as at start-up: a timer
-    /// runs at once, sampling cycles start now, PHP's coins are counted from here.
+    /// runs at once, sampling cycles start now, PHP's coins are counted from here. The
+    /// strategy in force, named again, goes on as it is.
     pub fn set_gc(&mut self, kind: gc::Kind, now: Time) -> Result<()> {
         self.operation(now, |m| {
+            if kind == m.config.gc {
+                // The strategy in force goes on as it is.
+                return Ok(());
+            }
             m.config.gc = kind;
             m.gc = gc::build(kind, now, &m.config.gc_settings(m.gc_seed));
             m.store.keep_pool(m.gc.samples())?;

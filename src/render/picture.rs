@@ -8,6 +8,7 @@ use unicode_width::UnicodeWidthStr;
 use super::tables::more_line;
 use super::{Style, short_id};
 use crate::basics::time::{SignedSpan, Span, Time};
+use crate::gc::Kind;
 use crate::shell::reply::{Listing, SessionRow, Timeline};
 
 /// The widest a full bar (one max-lifetime) is drawn, and the narrowest it shrinks to so
@@ -138,10 +139,22 @@ fn cells(nanos: i128, scale: Duration, width: usize) -> usize {
 /// Where on the scale the next GC run falls (none when off it), and what to say of it.
 fn horizon(t: &Timeline) -> (Option<i128>, String) {
     let Some(next) = t.next_gc else {
-        return (None, "auto-gc off".to_owned());
+        let why = match t.gc {
+            _ if !t.auto_gc => "auto-gc off",
+            Kind::Lazy => "gc lazy: never sweeps",
+            Kind::Php => "gc php: a coin at each session start",
+            // A timer or sampling on with no next run: past the end of the clock.
+            _ => "no gc run ahead on this clock",
+        };
+        return (None, why.to_owned());
     };
     let ahead = next.nanos_since(t.now);
-    let label = format!("next gc {next} (in {})", SignedSpan(ahead));
+    let what = if t.gc == Kind::Sampling {
+        "next sampling cycle"
+    } else {
+        "next gc"
+    };
+    let label = format!("{what} {next} (in {})", SignedSpan(ahead));
     if ahead > t.max_lifetime.as_nanos() as i128 || next == Time::MAX {
         return (None, format!("{label}, beyond this scale"));
     }

@@ -276,12 +276,13 @@ fn compare(v: &crate::shell::reply::CompareView, style: Style, out: &mut String)
     let c = &v.comparison;
     let _ = writeln!(
         out,
-        "{} visitors, {} requests in {} ({} an hour, seed {})",
+        "{} visitors, {} requests in {} ({} an hour, seed {})\nunder {}",
         c.visitors,
         c.requests(),
         Span(v.duration),
         v.rate,
-        v.seed
+        v.seed,
+        v.settings
     );
     tables::compare(c, style, out);
     out.push_str(&crate::compare::chart::chart(c, style.width));

@@ -43,8 +43,8 @@ pub struct GlobalArgs {
     /// php: see --gc-probability [default: 100].
     #[arg(long, global = true, value_name = "N")]
     pub gc_divisor: Option<u32>,
-    /// sampling: cycles a second [default: 10].
-    #[arg(long, global = true, value_name = "N")]
+    /// sampling: cycles a second, 1 to 1000000 [default: 10].
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::manager::config::MAX_HZ)))]
     pub gc_hz: Option<u32>,
     /// Time from creation after which a session expires however active, or off
     /// [default: off].
@@ -145,7 +145,9 @@ pub struct Lifetime(pub Option<Duration>);
 fn lifetime(text: &str) -> Result<Lifetime, String> {
     match text {
         "off" => Ok(Lifetime(None)),
-        text => duration(text).map(|d| Lifetime(Some(d))),
+        text => duration(text)
+            .map(|d| Lifetime(Some(d)))
+            .map_err(|e| format!("{e}; or `off`")),
     }
 }
 

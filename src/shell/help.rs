@@ -146,8 +146,8 @@ store's:
             a SessionStart (a visit, `new` or `read`) has its session, a coin
             falls with chance gc-probability/gc-divisor (PHP's defaults 1/100;
             1/1000 in php.ini-production). A hit runs a GC that looks at every
-            session but the request's own, which PHP writes back, while the
-            request that drew it waits.
+            session and removes the expired ones, all but the request's own,
+            which PHP writes back; the request that drew it waits.
   sampling  Redis 7's active expiry (src/expire.c, activeExpireCycle, effort
             1): gc-hz cycles a second (default 10). A cycle samples 20 sessions
             at random, removes the expired, and samples again while more than
@@ -157,9 +157,9 @@ store's:
 
 absolute-lifetime DURATION (default off) also expires a session that long
 after its creation, however active (OWASP's absolute timeout, scs's Lifetime).
-Under it every sweep looks at every session, since one too old can be anywhere
-in the list. A removal says which limit was reached: `gc` or `expired` when
-idle too long, `lifetime` when too old.
+Under it a timer or php sweep looks at every session, since one too old can be
+anywhere in the list (sampling samples as ever). A removal says which limit was
+reached: `gc` or `expired` when idle too long, `lifetime` when too old.
 
 auto-gc off stops every strategy's sweeping. The coins and samples come from
 their own stream, seeded by --seed, so they never shift the generated ids; a

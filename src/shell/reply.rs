@@ -66,6 +66,9 @@ pub struct Timeline {
     #[serde(serialize_with = "span")]
     pub max_lifetime: Duration,
     pub next_gc: Option<Time>,
+    /// The GC strategy, and whether it sweeps by itself.
+    pub gc: crate::gc::Kind,
+    pub auto_gc: bool,
     #[serde(flatten)]
     pub listing: Listing,
 }
@@ -327,6 +330,8 @@ pub struct CompareView {
     /// Visitors an hour.
     pub rate: f64,
     pub seed: u64,
+    /// The settings the strategies ran under, in a few words.
+    pub settings: String,
     #[serde(flatten)]
     pub comparison: crate::compare::Comparison,
     pub wrote: Vec<String>,

@@ -195,12 +195,20 @@ pub fn parse_capacity(value: &str) -> Result<Option<usize>> {
     }
 }
 
-/// Parses a whole number for setting `name`.
-pub fn parse_count(name: &str, value: &str) -> Result<u32> {
-    value.parse().map_err(|_| {
+/// Parses a whole number for setting `name`, at most `most`.
+pub fn parse_count(name: &str, value: &str, most: u32) -> Result<u32> {
+    let n: u64 = value.parse().map_err(|e: std::num::ParseIntError| {
+        let why = match e.kind() {
+            std::num::IntErrorKind::PosOverflow => "it is too large",
+            _ => "expected a whole number, as in 100",
+        };
         Error::Invalid(format!(
-            "invalid {name} `{}`: expected a whole number, as in 100",
+            "invalid {name} `{}`: {why}",
             crate::error::shown(value)
         ))
-    })
+    })?;
+    u32::try_from(n)
+        .ok()
+        .filter(|&n| n <= most)
+        .ok_or_else(|| Error::Invalid(format!("{name} {n} is out of range: at most {most}")))
 }

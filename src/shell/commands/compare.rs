@@ -25,11 +25,13 @@ pub const COMPARE: Command = Command {
              average, then leaves; a quarter of them log out first. Every strategy of \
              --strategies L (default timer,lazy,php,sampling) serves the very same requests, \
              under this simulation's settings (defects, max-lifetime, gc-interval, \
-             gc-probability, gc-divisor, gc-hz, absolute-lifetime). A table tells what each \
-             held and what it cost; a chart shows the expired sessions held over time. --svg F \
-             writes the chart as SVG to file F, --csv F the series (a point a minute, at most \
-             1440). The traffic, the ids and the draws come from --seed (1 if none), so the \
-             output is the same on every run.",
+             gc-probability, gc-divisor, gc-hz, absolute-lifetime; the `gc` setting is \
+             replaced by each strategy in turn, and with auto-gc off none sweeps). A table \
+             tells what each held and what it cost; a chart shows the expired sessions held \
+             over time, each line on its own scale. --svg F writes the chart as SVG to file F, \
+             --csv F the series: at 1440 points evenly spaced (one a second when shorter \
+             than 1440s), the last at the end. The traffic, the ids and the draws come from \
+             --seed (1 if none), so the output is the same on every run.",
     example: "compare --duration 6h --rate 500/h",
     mirrors: "(a teaching aid)",
     completes: &[Complete::Free],
@@ -56,8 +58,9 @@ fn compare(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
         Some(r) => parse_rate(&r)?,
         None => 1000.0,
     };
-    let svg = a.named("--svg");
-    let csv = a.named("--csv");
+    // The files are made first, so that a path that cannot be written is said at once.
+    let svg = a.named("--svg").map(create).transpose()?;
+    let csv = a.named("--csv").map(create).transpose()?;
     let plan = Plan {
         strategies,
         duration,
@@ -68,32 +71,74 @@ fn compare(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
     };
     let comparison = compare::run(&plan)?;
     let mut wrote = Vec::new();
-    if let Some(path) = svg {
-        write(&path, &compare::svg::svg(&comparison)?)?;
+    if let Some((path, file)) = svg {
+        write(&path, file, &compare::svg::svg(&comparison)?)?;
         wrote.push(path);
     }
-    if let Some(path) = csv {
-        write(&path, &compare::csv(&comparison))?;
+    if let Some((path, file)) = csv {
+        write(&path, file, &compare::csv(&comparison))?;
         wrote.push(path);
     }
     Ok(Reply::Compare(Box::new(CompareView {
         duration,
         rate,
         seed: plan.seed,
+        settings: settings(&plan.config),
         comparison,
         wrote,
     })))
 }
 
-fn write(path: &str, text: &str) -> Result<()> {
-    std::fs::write(path, text)
-        .map_err(|e| Error::Invalid(format!("cannot write `{}`: {e}", crate::error::shown(path))))
+/// The settings the strategies ran under, in a few words: those that decide what each
+/// holds and costs.
+fn settings(c: &crate::manager::Config) -> String {
+    let mut words = vec![
+        format!("defects {}", c.defects),
+        format!("max-lifetime {}", Span(c.max_lifetime)),
+    ];
+    if let Some(a) = c.absolute_lifetime {
+        words.push(format!("absolute-lifetime {}", Span(a)));
+    }
+    if !c.auto_gc {
+        words.push("auto-gc off (no strategy sweeps)".to_owned());
+    }
+    words.push(format!("timer every {}", Span(c.interval())));
+    words.push(format!("php coin {}/{}", c.gc_probability, c.gc_divisor));
+    words.push(format!("sampling {}/s", c.gc_hz));
+    if let Some(n) = c.capacity {
+        words.push(format!("capacity {n}"));
+    }
+    words.join(", ")
+}
+
+/// Creates (or empties) the file at `path`, to be written once the comparison has run.
+fn create(path: String) -> Result<(String, std::fs::File)> {
+    match std::fs::File::create(&path) {
+        Ok(file) => Ok((path, file)),
+        Err(e) => Err(cannot_write(&path, &e)),
+    }
+}
+
+fn write(path: &str, mut file: std::fs::File, text: &str) -> Result<()> {
+    use std::io::Write as _;
+    file.write_all(text.as_bytes())
+        .map_err(|e| cannot_write(path, &e))
+}
+
+fn cannot_write(path: &str, e: &std::io::Error) -> Error {
+    Error::Invalid(format!("cannot write `{}`: {e}", crate::error::shown(path)))
 }
 
 /// A comma-separated list of strategies, each once.
 fn parse_strategies(list: &str) -> Result<Vec<gc::Kind>> {
     let mut kinds = Vec::new();
     for word in list.split(',').map(str::trim) {
+        if word.is_empty() {
+            return Err(Error::Invalid(format!(
+                "--strategies `{}` has an empty name; give a list such as timer,php",
+                crate::error::shown(list)
+            )));
+        }
         let kind = gc::Kind::parse(word)?;
         if kinds.contains(&kind) {
             return Err(Error::Invalid(format!(

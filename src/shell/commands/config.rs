@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::basics::time::{Span, Time, parse_duration};
 use crate::gc;
 use crate::manager::MaxAge;
+use crate::manager::config::MAX_HZ;
 use crate::rules::{Defect, Defects};
 use crate::shell::Shell;
 use crate::shell::args::Args;
@@ -97,11 +98,15 @@ fn apply(sh: &mut Shell, setting: Setting, value: &str) -> Result<()> {
                 now,
             )
         }
-        Setting::GcProbability => {
-            m.set_gc_coin(Some(parse_count("gc-probability", value)?), None, now)
+        Setting::GcProbability => m.set_gc_coin(
+            Some(parse_count("gc-probability", value, u32::MAX)?),
+            None,
+            now,
+        ),
+        Setting::GcDivisor => {
+            m.set_gc_coin(None, Some(parse_count("gc-divisor", value, u32::MAX)?), now)
         }
-        Setting::GcDivisor => m.set_gc_coin(None, Some(parse_count("gc-divisor", value)?), now),
-        Setting::GcHz => m.set_gc_hz(parse_count("gc-hz", value)?, now),
+        Setting::GcHz => m.set_gc_hz(parse_count("gc-hz", value, MAX_HZ)?, now),
         Setting::CookieName => m.set_cookie_name(value),
         Setting::CookieMaxAge => m.set_cookie_max_age(match value {
             "auto" => MaxAge::Lifetime,

@@ -97,6 +97,8 @@ fn timeline(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
         now: sh.now(),
         max_lifetime: sh.manager.config().max_lifetime,
         next_gc: sh.manager.next_gc(),
+        gc: sh.manager.strategy(),
+        auto_gc: sh.manager.config().auto_gc,
         listing: sh.listing(a.limit())?,
     }))
 }
