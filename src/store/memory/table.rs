@@ -280,6 +280,22 @@ impl SessionTable {
         self.counted.set(c);
     }
 
+    /// The `n` sessions at the back left at once. The counted ones are at the back too, so
+    /// as many of them as left are not counted any more, the front one last.
+    fn uncount_back(&self, n: usize) {
+        let mut c = self.counted.get();
+        if !c.valid || n == 0 {
+            return;
+        }
+        if n >= c.count {
+            c.count = 0;
+            c.front = None;
+        } else {
+            c.count -= n;
+        }
+        self.counted.set(c);
+    }
+
     /// How many sessions were last accessed before `before`, when the list is in
     /// last-access order: those at the back. The count goes on from the last one when
     /// `before` has not moved back.
@@ -452,7 +468,6 @@ impl SessionTable {
             if let Some(pool) = &mut self.pool {
                 pool.remove(s);
             }
-            self.uncount(s);
             let due = std::mem::replace(&mut pending[reaped % LAG], (hash, s));
             if reaped >= LAG {
                 self.index.remove(due.0, due.1);
@@ -467,6 +482,7 @@ impl SessionTable {
         if let Some(front) = newest {
             self.list.depart_back(front, reaped);
         }
+        self.uncount_back(reaped);
         if self.list.is_empty() {
             self.set_ordered(true);
         }
