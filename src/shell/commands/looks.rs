@@ -108,7 +108,12 @@ pub const STATS: Command = Command {
     name: "stats",
     args: "",
     summary: "counts: sessions, removals by reason, GC runs",
-    detail: "A table of the store's counts now and of the totals since start.",
+    detail: "A table of the store's counts now and of the totals since start: sessions \
+             stored, live and expired (now, and the most held at once), created, adopted, \
+             accessed, revived and regenerated, removals by reason, and what GC cost under the \
+             strategy in force (`config gc`): runs, sessions examined, and the most one run \
+             examined. In JSON: expired_held, expired_held_peak, gc_runs, examined, \
+             largest_run, and gc for the strategy.",
     example: "stats",
     mirrors: "(looks only)",
     completes: &[],
