@@ -1,6 +1,6 @@
 //! Tab completion and argument hints for the REPL, read from the command table.
 
-use super::args::{Shape, groups};
+use super::args::groups;
 use super::commands::{Command, Complete, find};
 use super::help::TOPICS;
 use super::setting::Setting;
@@ -30,16 +30,27 @@ pub fn complete(
     let Some(command) = find(commands, name) else {
         return (start, Vec::new());
     };
-    let shape = Shape::of(command.args);
-    // The value of `--client` is a client, wherever it comes.
-    if args.last() == Some(&"--client") && command.args.contains("[--client ") {
-        let names = held(Complete::Client, word);
-        return (start, names.into_iter().map(|n| format!("{n} ")).collect());
+    let opts = options(command.args);
+    // The value of an option, wherever it comes: a client after `--client`, strategies
+    // after `--strategies`; nothing to offer for the others (a number, a file, a span).
+    if let Some(&last) = args.last()
+        && opts.iter().any(|(flag, value)| *flag == last && *value)
+    {
+        let values = match last {
+            "--client" => held(Complete::Client, word)
+                .into_iter()
+                .map(|n| format!("{n} "))
+                .collect(),
+            "--strategies" => strategies(word),
+            _ => Vec::new(),
+        };
+        return (start, values);
     }
-    if shape.limit && word.starts_with('-') {
-        return (start, starting(&mut ["--all", "--limit"].into_iter()));
+    let unused = || opts.iter().map(|o| o.0).filter(|f| !args.contains(f));
+    if !opts.is_empty() && word.starts_with('-') {
+        return (start, starting(&mut unused()));
     }
-    let positional = positional(args, shape.limit);
+    let positional = positional(args, &opts);
     let kind = command.completes.get(positional.len());
     let candidates = match kind.copied().unwrap_or(Complete::Free) {
         kind @ (Complete::Id | Complete::Client) => held(kind, word)
@@ -58,8 +69,7 @@ pub fn complete(
                 .map(|c| c.name)
                 .chain(TOPICS.iter().copied()),
         ),
-        Complete::Free if shape.limit => starting(&mut ["--all", "--limit"].into_iter()),
-        Complete::Free => Vec::new(),
+        Complete::Free => starting(&mut unused()),
     };
     (start, candidates)
 }
@@ -76,17 +86,17 @@ pub fn hint(commands: &[Command], line: &str) -> Option<String> {
         // A word is being typed; right after the name, show everything after a space.
         return args.is_empty().then(|| format!(" {}", command.args));
     }
-    let shape = Shape::of(command.args);
-    let typed = positional(args, shape.limit).len();
-    let flagged = typed < args.len();
-    if typed == 0 && !flagged {
+    if args.is_empty() {
         return Some(command.args.to_owned());
     }
+    let opts = options(command.args);
+    let typed = positional(args, &opts).len();
     let mut rest: Vec<String> = Vec::new();
     let mut slot = 0;
     for group in groups(command.args) {
         if group.trim_start_matches('[').starts_with("--") {
-            if !flagged {
+            // An option group goes once one of its options is given.
+            if !options(&group).iter().any(|(flag, _)| args.contains(flag)) {
                 rest.push(group);
             }
             continue;
@@ -102,22 +112,61 @@ pub fn hint(commands: &[Command], line: &str) -> Option<String> {
     (!rest.is_empty()).then(|| rest.join(" "))
 }
 
-/// The positional words of `args`: without `--all`, `--limit N`, `--limit=N` and
-/// `--client NAME` when the command takes them.
-fn positional<'a>(args: &[&'a str], limit: bool) -> Vec<&'a str> {
+/// The options a synopsis names, each with whether a value follows it: `[--limit N |
+/// --all]` names `--limit` (with a value) and `--all`.
+fn options(synopsis: &str) -> Vec<(&str, bool)> {
     let mut out = Vec::new();
-    let mut words = args.iter();
-    while let Some(&w) = words.next() {
-        match w {
-            // Options that take a value.
-            "--limit" | "--client" if limit => {
-                words.next();
+    for group in groups(synopsis) {
+        let inner = group.trim_start_matches('[').trim_end_matches(']');
+        if !inner.starts_with("--") {
+            continue;
+        }
+        for alternative in inner.split('|') {
+            let mut words = alternative.split_whitespace();
+            if let Some(flag) = words.next() {
+                // The flag lives in the static synopsis, not in this group's copy.
+                let at = synopsis.find(flag).unwrap_or(0);
+                out.push((&synopsis[at..at + flag.len()], words.next().is_some()));
             }
-            w if limit && w.starts_with("--") => {}
-            w => out.push(w),
         }
     }
     out
+}
+
+/// The positional words of `args`: without the options `opts` names, and their values.
+fn positional<'a>(args: &[&'a str], opts: &[(&str, bool)]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut words = args.iter();
+    while let Some(&w) = words.next() {
+        match opts.iter().find(|(flag, _)| *flag == w) {
+            Some((_, true)) => {
+                words.next();
+            }
+            Some((_, false)) => {}
+            None if !opts.is_empty() && w.starts_with("--") => {}
+            None => out.push(w),
+        }
+    }
+    out
+}
+
+/// Completions of a comma-separated list of GC strategies, `word` being typed: the
+/// strategies it does not name yet, after what it has.
+fn strategies(word: &str) -> Vec<String> {
+    let (done, part) = word.rsplit_once(',').map_or(("", word), |(d, p)| (d, p));
+    let named: Vec<&str> = done.split(',').collect();
+    crate::gc::Kind::ALL
+        .iter()
+        .map(|k| k.name())
+        .filter(|n| n.starts_with(part) && !named.contains(n))
+        .map(|n| {
+            if done.is_empty() {
+                n.to_owned()
+            } else {
+                format!("{done},{n}")
+            }
+        })
+        .collect()
 }
 
 /// The argument positions of one synopsis group: `[NAME [VALUE]]` holds `[NAME]` and
@@ -188,6 +237,20 @@ mod tests {
         assert_eq!(complete(COMMANDS, "visit a /c", &held).1, ["/count "]);
         assert_eq!(complete(COMMANDS, "regenerate x", &held).1, ["x-id "]);
         assert_eq!(complete(COMMANDS, "get al", &|_, _| vec![]).0, 4);
+        assert_eq!(
+            names("compare --rate 5/h --", &[]),
+            ["--strategies ", "--duration ", "--svg ", "--csv "]
+        );
+        assert_eq!(
+            names("compare --strategies ", &[]),
+            ["timer", "lazy", "php", "sampling"]
+        );
+        assert_eq!(names("compare --strategies lazy,p", &[]), ["lazy,php"]);
+        assert_eq!(
+            names("compare --strategies lazy,", &[]),
+            ["lazy,timer", "lazy,php", "lazy,sampling"]
+        );
+        assert_eq!(names("compare --duration ", &[]), Vec::<String>::new());
     }
 
     #[test]
@@ -207,7 +270,17 @@ mod tests {
             hint_of("log alice ").as_deref(),
             Some("[--client NAME] [--limit N | --all]")
         );
-        assert_eq!(hint_of("log --client bob ").as_deref(), Some("[SID]"));
-        assert_eq!(hint_of("log --all ").as_deref(), Some("[SID]"));
+        assert_eq!(
+            hint_of("log --client bob ").as_deref(),
+            Some("[SID] [--limit N | --all]")
+        );
+        assert_eq!(
+            hint_of("log --all ").as_deref(),
+            Some("[SID] [--client NAME]")
+        );
+        assert_eq!(
+            hint_of("compare --rate 10/h ").as_deref(),
+            Some("[--strategies L] [--duration D] [--svg F] [--csv F]")
+        );
     }
 }
