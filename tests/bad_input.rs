@@ -291,6 +291,10 @@ fn the_web_refuses_bad_input_and_changes_nothing_and_survives_any_cookie() {
                 ("compare --strategies lazy,lazy", "named twice"),
                 ("compare --duration 0s", "is out of range"),
                 ("compare --duration 400d", "is out of range"),
+                (
+                    "compare --rate 1000000/h --duration 366d",
+                    "compare replays at most 1000000",
+                ),
                 ("compare --svg", "`--svg` needs a value"),
                 ("compare --limit 3", "unknown option `--limit`"),
                 (

@@ -2,8 +2,8 @@
 //! capacity, the GC strategy, counters and the event log.
 //!
 //! The manager is handed `now` by its owner. Each operation first lets the GC strategy do
-//! the work due by `now`, then makes one call of the store, and turns what the store
-//! answered into events; [`Manager::events`] and [`Manager::runs`] then tell what that
+//! the work due by `now`, then makes one call of the store (and, when PHP's coin falls on a
+//! session start, one sweep after it), and turns what the store answered into events; [`Manager::events`] and [`Manager::runs`] then tell what that
 //! operation caused. A failed operation changes nothing but what its GC runs did, and what
 //! lazy expiry removed.
 

@@ -21,7 +21,7 @@ pub const COMPARE: Command = Command {
     summary: "the same web traffic under each GC strategy",
     detail: "Visitors arrive at random (a Poisson process at --rate R visitors an hour, \
              such as 1000/h, 20/m or 1/s; default 1000/h) for \
-             --duration D (default 1d). Each loads /count one to five times, a minute apart on \
+             --duration D (default 1d), a million visitors at most. Each loads /count one to five times, a minute apart on \
              average, then leaves; a quarter of them log out first. Every strategy of \
              --strategies L (default timer,lazy,php,sampling) serves the very same requests, \
              under this simulation's settings (defects, max-lifetime, gc-interval, \
@@ -58,6 +58,14 @@ fn compare(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
         Some(r) => parse_rate(&r)?,
         None => 1000.0,
     };
+    let visitors = rate * duration.as_secs_f64() / 3600.0;
+    if visitors > MOST_VISITORS {
+        return Err(Error::Invalid(format!(
+            "--rate {rate}/h for {} brings about {visitors:.0} visitors; compare replays at \
+             most {MOST_VISITORS} (a lower rate or a shorter duration)",
+            Span(duration)
+        )));
+    }
     // The files are made first, so that a path that cannot be written is said at once.
     let svg = a.named("--svg").map(create).transpose()?;
     let csv = a.named("--csv").map(create).transpose()?;
@@ -149,6 +157,10 @@ fn parse_strategies(list: &str) -> Result<Vec<gc::Kind>> {
     }
     Ok(kinds)
 }
+
+/// Most visitors one comparison replays, on average: four days at 10,000 an hour. Each
+/// holds its requests in memory, and `lazy` keeps every session it ever made.
+const MOST_VISITORS: f64 = 1_000_000.0;
 
 /// Most visitors an hour: a million, about 280 a second.
 const MOST_RATE: f64 = 1_000_000.0;

@@ -243,6 +243,8 @@ impl Store for MemoryStore {
             max_examined: cycle.max_examined,
         };
         let draws = cycle.draws;
+        // Kept already under sampling; made here otherwise, so that sampling never lacks it.
+        self.table.keep_pool(true);
         let d = self
             .table
             .sample(rounds, |k, len| draws.below(k, len), over(expiry));
