@@ -83,6 +83,14 @@ pub enum Error {
     /// A line that does not parse as a command.
     #[error("{0}")]
     Usage(String),
+    /// Redis could not be reached, or refused a command.
+    #[error("redis at {url}: {detail}")]
+    Redis {
+        /// The server's URL, without its password.
+        url: String,
+        /// What went wrong.
+        detail: String,
+    },
     /// The store failed, or answered what it should not.
     #[error("the store failed: {0}")]
     Store(String),

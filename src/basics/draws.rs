@@ -21,6 +21,12 @@ impl Draws {
         }
     }
 
+    /// The cycle's key, from which every draw is made: for a store that draws in its own
+    /// language.
+    pub fn key(self) -> u64 {
+        self.key
+    }
+
     /// Draw number `n` of the cycle.
     pub fn draw(self, n: u64) -> u64 {
         mix(self.key ^ mix(n))

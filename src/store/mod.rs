@@ -15,6 +15,7 @@
 //! [`MemoryStore`] is the in-process implementation.
 
 pub mod memory;
+pub mod redis;
 pub mod values;
 
 use std::ops::ControlFlow;
@@ -22,6 +23,7 @@ use std::ops::ControlFlow;
 use compact_str::CompactString;
 
 pub use memory::MemoryStore;
+pub use redis::RedisStore;
 pub use values::Pairs;
 
 use crate::Result;

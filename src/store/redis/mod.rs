@@ -1,0 +1,640 @@
+//! The Redis store: a simulation's sessions in a real Redis server, under one namespace,
+//! shared by every sessim process that opens it.
+//!
+//! Each call of the [`Store`] seam is one Lua script (`lua/`), sent by `EVALSHA`: Redis runs
+//! a script whole, and each script checks everything before it writes, so a call is
+//! applied whole or not at all, in one round trip. A sweep or a sampling cycle that reaps
+//! very many sessions runs in batches of [`BATCH`], so Redis is never blocked for long.
+//!
+//! The keys of namespace NAME, all under `sessim:{NAME}:`:
+//! - `meta`, a hash: `sessim` (the layout's version), `seq` and `bseq` (the LRU counters),
+//!   `pooled` (whether the sample pool is kept);
+//! - `s:<id>`, a hash a session: `last` and `created` (times, see [`codec`]), `values`
+//!   (packed, so their order is kept), and `pos` (its place in the pool);
+//! - `lru`, a sorted set of ids: the score grows with each use, so the front is the
+//!   highest; a session joining the back (B1) gets a score below all;
+//! - `byaccess` and `bycreated`, sorted sets of `<time>:<id>` with equal scores, so in time
+//!   order: the expired are counted and the oldest found in O(log n);
+//! - `pool`, a hash from position to id, while sampling;
+//! - `reaped:<token>`, a list a process: what its sweeps took, read back until its next
+//!   release.
+//!
+//! Redis's own expiry (`EXPIRE`) is never used: the virtual clock decides.
+
+mod codec;
+mod link;
+
+use std::cell::RefCell;
+use std::ops::ControlFlow;
+
+use redis::{Script, Value};
+
+pub use link::{DEFAULT_URL, check_namespace};
+
+use super::{
+    Access, Answer, Cycle, End, Expiry, Gone, Mark, Oldest, Op, Placement, Read, Renamed, Scan,
+    Snapshot, Store, Sweep, View,
+};
+use crate::basics::time::Time;
+use crate::{Error, Result};
+use link::Link;
+
+/// The most sessions a script reaps or samples before it returns and is called again.
+pub const BATCH: u64 = 1000;
+
+/// The layout's version, kept in `meta`: a namespace without it is not sessim's.
+const LAYOUT: &str = "1";
+
+/// Sessions read a call when walking the list or reading back a sweep.
+const PAGE: u64 = 256;
+
+macro_rules! scripts {
+    ($($name:ident),*) => {
+        /// The scripts, each with the prelude every one shares.
+        struct Scripts { $($name: Script,)* }
+
+        impl Scripts {
+            fn new() -> Scripts {
+                let prelude = include_str!("lua/prelude.lua");
+                Scripts {
+                    $($name: Script::new(&format!(
+                        "{prelude}\n{}",
+                        include_str!(concat!("lua/", stringify!($name), ".lua"))
+                    )),)*
+                }
+            }
+        }
+    };
+}
+
+scripts!(
+    create, read, access, rename, destroy, sweep, pool, sample, count, peek, check
+);
+
+/// Sessions in a Redis server.
+pub struct RedisStore {
+    link: RefCell<Link>,
+    name: String,
+    prefix: String,
+    /// This process's list of what its sweeps took.
+    reaped_key: String,
+    scripts: Scripts,
+    /// Whether the namespace is this process's alone, deleted when the store is dropped.
+    own: bool,
+    /// Whether the namespace held a simulation when it was opened.
+    resumed: bool,
+    /// Releases so far: a mark of another epoch reads nothing.
+    epoch: u64,
+    /// How long the reaped list is.
+    reaped: u64,
+}
+
+impl std::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RedisStore({:?}, {})", self.link.borrow(), self.prefix)
+    }
+}
+
+/// Which namespace to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Namespace {
+    /// This one, kept when sessim ends, and shared with every process that opens it.
+    Named(String),
+    /// A fresh one, deleted when sessim ends.
+    Fresh,
+}
+
+impl RedisStore {
+    /// Opens `namespace` on the server at `url`: a namespace that holds a simulation is
+    /// resumed, an empty one is started, and one that holds keys sessim did not write is
+    /// refused, with nothing written.
+    pub fn open(url: &str, namespace: &Namespace) -> Result<RedisStore> {
+        let mut link = Link::new(url)?;
+        let token = format!("{:016x}", rand::random::<u64>());
+        let (name, own) = match namespace {
+            Namespace::Named(name) => {
+                check_namespace(name)?;
+                (name.clone(), false)
+            }
+            Namespace::Fresh => (format!("run-{token}"), true),
+        };
+        let prefix = link::prefix(&name);
+        let meta = format!("{prefix}meta");
+        let layout: Option<String> = link.run(|c| redis::cmd("HGET").arg(&meta).arg("sessim").query(c))?;
+        let resumed = match layout.as_deref() {
+            Some(LAYOUT) => true,
+            Some(other) => {
+                return Err(Error::Invalid(format!(
+                    "namespace `{name}` was written by another version of sessim (layout {other}, \
+                     this one reads {LAYOUT}); pick another with --namespace"
+                )));
+            }
+            None => {
+                let pattern = format!("{prefix}*");
+                let found = link.run(|c| scan_all(c, &pattern, 1))?;
+                if let Some(key) = found.first() {
+                    return Err(Error::Invalid(format!(
+                        "namespace `{name}` holds keys sessim did not write (such as `{}`); \
+                         nothing was written: pick another with --namespace",
+                        crate::error::shown(key)
+                    )));
+                }
+                link.run(|c| {
+                    redis::cmd("HSET")
+                        .arg(&meta)
+                        .arg("sessim")
+                        .arg(LAYOUT)
+                        .arg("seq")
+                        .arg(0)
+                        .arg("bseq")
+                        .arg(0)
+                        .arg("pooled")
+                        .arg(0)
+                        .exec(c)
+                })?;
+                false
+            }
+        };
+        Ok(RedisStore {
+            link: RefCell::new(link),
+            reaped_key: format!("{prefix}reaped:{token}"),
+            name,
+            prefix,
+            scripts: Scripts::new(),
+            own,
+            resumed,
+            epoch: 0,
+            reaped: 0,
+        })
+    }
+
+    /// The namespace's name.
+    pub fn namespace(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the namespace held a simulation when it was opened.
+    pub fn resumed(&self) -> bool {
+        self.resumed
+    }
+
+    /// The server's URL, without its password.
+    pub fn url(&self) -> String {
+        self.link.borrow().shown().to_owned()
+    }
+
+    /// Deletes every key of the namespace.
+    pub fn delete_all(&self) -> Result<()> {
+        let pattern = format!("{}*", self.prefix);
+        self.link.borrow_mut().run(|c| {
+            loop {
+                let keys = scan_all(c, &pattern, 1000)?;
+                if keys.is_empty() {
+                    return Ok(());
+                }
+                redis::cmd("UNLINK").arg(&keys).exec(c)?;
+            }
+        })
+    }
+
+    /// Runs `script` with the prefix and `args`, and returns its reply's elements.
+    fn call(&self, script: &Script, args: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+        let reply: Value = self.invoke(script, args)?;
+        codec::words(reply)
+    }
+
+    fn invoke<T: redis::FromRedisValue>(&self, script: &Script, args: &[&[u8]]) -> Result<T> {
+        let mut invocation = script.key(format!("{}meta", self.prefix));
+        invocation.arg(&self.prefix);
+        for a in args {
+            invocation.arg(*a);
+        }
+        self.link.borrow_mut().run(|c| invocation.invoke(c))
+    }
+
+    fn gone(&self, id: &[u8], last: &[u8], created: &[u8]) -> Result<Gone> {
+        Ok(Gone {
+            id: codec::text(id.to_vec())?.into(),
+            last_access: codec::read_time(last)?,
+            created: codec::read_time(created)?,
+        })
+    }
+
+    /// Evicted sessions, as triples after the first element of a reply.
+    fn evicted(&self, reply: &[Vec<u8>], evicted: &mut Vec<Gone>) -> Result<()> {
+        for t in reply[1..].chunks(3) {
+            let [id, last, created] = t else {
+                return Err(Error::Store("redis sent a broken list of evicted sessions".into()));
+            };
+            evicted.push(self.gone(id, last, created)?);
+        }
+        Ok(())
+    }
+
+    fn mark(&self, first: u64, took: u64) -> Mark {
+        Mark::new(self.epoch, (took > 0).then(|| (first, first + took - 1)))
+    }
+
+    fn key_of(&self, id: &str) -> String {
+        format!("{}s:{id}", self.prefix)
+    }
+}
+
+impl Drop for RedisStore {
+    /// A namespace of its own is deleted, and a shared one loses this process's reaped list.
+    fn drop(&mut self) {
+        // Nothing can be reported from here: a Redis that is gone keeps the keys.
+        if self.own {
+            let _ = self.delete_all();
+        } else if self.reaped > 0 {
+            let key = self.reaped_key.clone();
+            let _ = self.link.get_mut().run(|c| redis::cmd("DEL").arg(&key).exec(c));
+        }
+    }
+}
+
+/// Up to about `want` keys matching `pattern`, scanning the whole keyspace if need be.
+fn scan_all(c: &mut redis::Connection, pattern: &str, want: usize) -> redis::RedisResult<Vec<String>> {
+    let mut cursor = 0u64;
+    let mut keys = Vec::new();
+    loop {
+        let (next, found): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(pattern)
+            .arg("COUNT")
+            .arg(1000)
+            .query(c)?;
+        keys.extend(found);
+        cursor = next;
+        if cursor == 0 || keys.len() >= want {
+            return Ok(keys);
+        }
+    }
+}
+
+fn flag(b: bool) -> &'static [u8] {
+    if b { b"1" } else { b"0" }
+}
+
+fn end(e: End) -> &'static [u8] {
+    match e {
+        End::Front => b"f",
+        End::Back => b"b",
+    }
+}
+
+fn capacity(p: Placement) -> String {
+    p.capacity.map(|c| c.to_string()).unwrap_or_default()
+}
+
+fn unknown(reply: &[Vec<u8>]) -> Error {
+    Error::Store(format!(
+        "redis answered `{}`, which sessim did not expect",
+        String::from_utf8_lossy(reply.first().map_or(&b""[..], |w| w))
+    ))
+}
+
+impl Store for RedisStore {
+    fn stored(&self) -> Result<usize> {
+        let key = format!("{}lru", self.prefix);
+        self.link.borrow_mut().run(|c| redis::cmd("ZCARD").arg(&key).query(c))
+    }
+
+    fn create(&mut self, id: &str, now: Time, placement: Placement, evicted: &mut Vec<Gone>) -> Result<()> {
+        let (now, cap) = (codec::time(now), capacity(placement));
+        let reply = self.call(
+            &self.scripts.create,
+            &[id.as_bytes(), now.as_bytes(), end(placement.end), cap.as_bytes()],
+        )?;
+        match reply.first().map(Vec::as_slice) {
+            Some(b"exists") => Err(Error::SessionExists(id.to_owned())),
+            Some(b"ok") => self.evicted(&reply, evicted),
+            _ => Err(unknown(&reply)),
+        }
+    }
+
+    fn read(
+        &mut self,
+        id: &str,
+        now: Time,
+        expiry: Expiry,
+        adopt: Option<Placement>,
+        evicted: &mut Vec<Gone>,
+    ) -> Result<Read> {
+        let (now, ab, cb) = (codec::time(now), codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let (at, cap): (&[u8], String) = match adopt {
+            Some(p) => (end(p.end), capacity(p)),
+            None => (b"", String::new()),
+        };
+        let reply = self.call(
+            &self.scripts.read,
+            &[id.as_bytes(), now.as_bytes(), ab.as_bytes(), cb.as_bytes(), flag(expiry.lazy), at, cap.as_bytes()],
+        )?;
+        match reply.first().map(Vec::as_slice) {
+            Some(b"found") => Ok(Read::Found),
+            Some(b"nosuch") => Err(Error::NoSuchSession(id.to_owned())),
+            Some(b"expired") if reply.len() == 3 => {
+                Ok(Read::Expired(self.gone(id.as_bytes(), &reply[1], &reply[2])?))
+            }
+            Some(b"adopted") => {
+                self.evicted(&reply, evicted)?;
+                Ok(Read::Adopted)
+            }
+            _ => Err(unknown(&reply)),
+        }
+    }
+
+    fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access> {
+        let (now, ab, cb) = (codec::time(now), codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let by;
+        let (name, key, arg): (&[u8], &str, &[u8]) = match op {
+            Op::Touch => (b"touch", "", b""),
+            Op::Get(k) => (b"get", k, b""),
+            Op::Set(k, v) => (b"set", k, v.as_bytes()),
+            Op::Del(k) => (b"del", k, b""),
+            Op::Incr(k, n) => {
+                by = n.to_string();
+                (b"incr", k, by.as_bytes())
+            }
+        };
+        let reply = self.call(
+            &self.scripts.access,
+            &[id.as_bytes(), now.as_bytes(), ab.as_bytes(), cb.as_bytes(), flag(expiry.lazy), name, key.as_bytes(), arg],
+        )?;
+        match (reply.first().map(Vec::as_slice), reply.len()) {
+            (Some(b"ok"), 6) => {
+                let answer = match reply[4].as_slice() {
+                    b"done" => Answer::Done,
+                    b"value" => Answer::Value(Some(codec::text(reply[5].clone())?.into())),
+                    b"nil" => Answer::Value(None),
+                    b"deleted" => Answer::Deleted(reply[5] == b"1"),
+                    b"counter" => Answer::Counter(
+                        codec::text(reply[5].clone())?
+                            .parse()
+                            .map_err(|_| unknown(&reply[5..]))?,
+                    ),
+                    _ => return Err(unknown(&reply[4..])),
+                };
+                Ok(Access::Applied {
+                    before: codec::read_time(&reply[1])?,
+                    created: codec::read_time(&reply[2])?,
+                    expired: reply[3] == b"1",
+                    answer,
+                })
+            }
+            (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
+            (Some(b"expired"), 3) => Ok(Access::Expired(self.gone(id.as_bytes(), &reply[1], &reply[2])?)),
+            (Some(b"notint"), 2) => Err(Error::NotAnInteger {
+                key: key.to_owned(),
+                value: codec::text(reply[1].clone())?,
+            }),
+            (Some(b"overflow"), _) => Err(Error::IncrOverflow { key: key.to_owned() }),
+            _ => Err(unknown(&reply)),
+        }
+    }
+
+    fn rename(&mut self, id: &str, to: &str, expiry: Expiry) -> Result<Renamed> {
+        let (ab, cb) = (codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let reply = self.call(
+            &self.scripts.rename,
+            &[id.as_bytes(), to.as_bytes(), ab.as_bytes(), cb.as_bytes(), flag(expiry.lazy)],
+        )?;
+        match (reply.first().map(Vec::as_slice), reply.len()) {
+            (Some(b"ok"), 2) => Ok(Renamed::Done {
+                last_access: codec::read_time(&reply[1])?,
+            }),
+            (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
+            (Some(b"exists"), _) => Err(Error::SessionExists(to.to_owned())),
+            (Some(b"expired"), 3) => Ok(Renamed::Expired(self.gone(id.as_bytes(), &reply[1], &reply[2])?)),
+            _ => Err(unknown(&reply)),
+        }
+    }
+
+    fn destroy(&mut self, id: &str) -> Result<Gone> {
+        let reply = self.call(&self.scripts.destroy, &[id.as_bytes()])?;
+        match (reply.first().map(Vec::as_slice), reply.len()) {
+            (Some(b"ok"), 3) => self.gone(id.as_bytes(), &reply[1], &reply[2]),
+            (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
+            _ => Err(unknown(&reply)),
+        }
+    }
+
+    fn sweep(&mut self, expiry: Expiry, scan: Scan, keep: Option<&str>) -> Result<Sweep> {
+        let (ab, cb) = (codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let scan: &[u8] = match scan {
+            Scan::Back => b"back",
+            Scan::Whole => b"whole",
+        };
+        let batch = BATCH.to_string();
+        let first = self.reaped;
+        let (mut scanned, mut took) = (0, 0);
+        let mut cursor = b"-inf".to_vec();
+        loop {
+            let reply = self.call(
+                &self.scripts.sweep,
+                &[
+                    ab.as_bytes(),
+                    cb.as_bytes(),
+                    scan,
+                    flag(keep.is_some()),
+                    keep.unwrap_or("").as_bytes(),
+                    batch.as_bytes(),
+                    &cursor,
+                    self.reaped_key.as_bytes(),
+                ],
+            )?;
+            let [looked, reaped, more, next] = reply.as_slice() else {
+                return Err(unknown(&reply));
+            };
+            scanned += codec::number(looked)?;
+            let reaped = codec::number(reaped)?;
+            took += reaped;
+            self.reaped += reaped;
+            cursor.clone_from(next);
+            if more != b"1" {
+                break;
+            }
+        }
+        Ok(Sweep {
+            scanned,
+            reaped: took,
+            mark: self.mark(first, took),
+        })
+    }
+
+    fn sample(&mut self, expiry: Expiry, cycle: Cycle) -> Result<Sweep> {
+        let (ab, cb) = (codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let key = cycle.draws.key();
+        let limbs: Vec<String> = (0..4).map(|i| ((key >> (16 * i)) & 0xffff).to_string()).collect();
+        let fixed = [cycle.per_round, cycle.stale_percent, cycle.max_examined, BATCH].map(|n| n.to_string());
+        let first = self.reaped;
+        let (mut k, mut scanned, mut took) = (0u64, 0u64, 0u64);
+        loop {
+            let (k_text, scanned_text) = (k.to_string(), scanned.to_string());
+            let reply = self.call(
+                &self.scripts.sample,
+                &[
+                    ab.as_bytes(),
+                    cb.as_bytes(),
+                    limbs[0].as_bytes(),
+                    limbs[1].as_bytes(),
+                    limbs[2].as_bytes(),
+                    limbs[3].as_bytes(),
+                    fixed[0].as_bytes(),
+                    fixed[1].as_bytes(),
+                    fixed[2].as_bytes(),
+                    k_text.as_bytes(),
+                    scanned_text.as_bytes(),
+                    fixed[3].as_bytes(),
+                    self.reaped_key.as_bytes(),
+                ],
+            )?;
+            let [next, looked, reaped, done] = reply.as_slice() else {
+                return Err(unknown(&reply));
+            };
+            k = codec::number(next)?;
+            scanned = codec::number(looked)?;
+            let reaped = codec::number(reaped)?;
+            took += reaped;
+            self.reaped += reaped;
+            if done == b"1" {
+                break;
+            }
+        }
+        Ok(Sweep {
+            scanned,
+            reaped: took,
+            mark: self.mark(first, took),
+        })
+    }
+
+    fn keep_pool(&mut self, on: bool) -> Result<()> {
+        self.call(&self.scripts.pool, &[flag(on)]).map(drop)
+    }
+
+    fn swept(
+        &self,
+        mark: Mark,
+        newest_first: bool,
+        f: &mut dyn FnMut(&str, Time, Time) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let Some((first, last)) = mark.run(self.epoch) else {
+            return Ok(());
+        };
+        let mut done = 0;
+        let total = last - first + 1;
+        while done < total {
+            let n = PAGE.min(total - done);
+            let (start, stop) = if newest_first {
+                (last - done - (n - 1), last - done)
+            } else {
+                (first + done, first + done + n - 1)
+            };
+            let key = &self.reaped_key;
+            let mut page: Vec<Vec<u8>> = self
+                .link
+                .borrow_mut()
+                .run(|c| redis::cmd("LRANGE").arg(key).arg(start).arg(stop).query(c))?;
+            if newest_first {
+                page.reverse();
+            }
+            for entry in &page {
+                if entry.len() < 40 {
+                    return Err(unknown(std::slice::from_ref(entry)));
+                }
+                let id = std::str::from_utf8(&entry[40..]).map_err(|_| unknown(std::slice::from_ref(entry)))?;
+                let last_access = codec::read_time(&entry[..20])?;
+                let created = codec::read_time(&entry[20..40])?;
+                if f(id, last_access, created).is_break() {
+                    return Ok(());
+                }
+            }
+            done += n;
+        }
+        Ok(())
+    }
+
+    fn release(&mut self) -> Result<()> {
+        if self.reaped > 0 {
+            let key = self.reaped_key.clone();
+            self.link.get_mut().run(|c| redis::cmd("DEL").arg(&key).exec(c))?;
+            self.reaped = 0;
+        }
+        self.epoch += 1;
+        Ok(())
+    }
+
+    fn back(&self) -> Result<Option<Time>> {
+        let reply = self.call(&self.scripts.peek, &[b"back"])?;
+        reply.first().map(|t| codec::read_time(t)).transpose()
+    }
+
+    fn oldest(&self, created: bool) -> Result<Option<Oldest>> {
+        let reply = self.call(&self.scripts.peek, &[b"oldest"])?;
+        let [last, first_created] = reply.as_slice() else {
+            return Ok(None);
+        };
+        Ok(Some(Oldest {
+            last_access: codec::read_time(last)?,
+            created: if created { codec::read_time(first_created)? } else { Time::MAX },
+        }))
+    }
+
+    fn count_over(&self, expiry: Expiry) -> Result<usize> {
+        let (ab, cb) = (codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let n: u64 = self.invoke(&self.scripts.count, &[ab.as_bytes(), cb.as_bytes()])?;
+        Ok(n as usize)
+    }
+
+    fn session(&self, id: &str) -> Result<Option<Snapshot>> {
+        let key = self.key_of(id);
+        let (last, created, values): (Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>) = self
+            .link
+            .borrow_mut()
+            .run(|c| redis::cmd("HMGET").arg(&key).arg("last").arg("created").arg("values").query(c))?;
+        let (Some(last), Some(created)) = (last, created) else {
+            return Ok(None);
+        };
+        let packed = codec::read_values(id, values.as_deref().unwrap_or_default())?;
+        Ok(Some(Snapshot {
+            id: id.to_owned(),
+            last_access: codec::read_time(&last)?,
+            created: codec::read_time(&created)?,
+            values: packed.pairs().to_vec(),
+        }))
+    }
+
+    fn walk(&self, from: End, f: &mut dyn FnMut(View<'_>) -> ControlFlow<()>) -> Result<()> {
+        let mut start = 0u64;
+        loop {
+            let (first, last) = (start.to_string(), (start + PAGE - 1).to_string());
+            let reply = self.call(&self.scripts.peek, &[b"page", end(from), first.as_bytes(), last.as_bytes()])?;
+            for s in reply.chunks(4) {
+                let [id, last, created, values] = s else {
+                    return Err(unknown(s));
+                };
+                let id = codec::text(id.clone())?;
+                let packed = codec::read_values(&id, values)?;
+                let view = View {
+                    id: &id,
+                    last_access: codec::read_time(last)?,
+                    created: codec::read_time(created)?,
+                    values: packed.pairs(),
+                };
+                if f(view).is_break() {
+                    return Ok(());
+                }
+            }
+            if (reply.len() as u64) < 4 * PAGE {
+                return Ok(());
+            }
+            start += PAGE;
+        }
+    }
+
+    fn check(&self) -> std::result::Result<(), String> {
+        let reply: String = self.invoke(&self.scripts.check, &[]).map_err(|e| e.to_string())?;
+        if reply.is_empty() { Ok(()) } else { Err(reply) }
+    }
+}
