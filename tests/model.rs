@@ -25,7 +25,11 @@ use sessim::manager::{
     Activity, Config, Event, EventKind, Manager, ReadOutcome, Reaped, Reason, RunReport, Stats,
 };
 use sessim::rules::{Defect, Defects};
-use sessim::store::{End, Store};
+use sessim::store::redis::Namespace;
+use sessim::store::{End, MemoryStore, RedisStore, Store};
+
+mod common;
+use common::test_redis::TestRedis;
 
 const NANOS_PER_SEC: i64 = 1_000_000_000;
 
@@ -667,7 +671,7 @@ enum Act {
     Coin(u32, u32),
 }
 
-fn drive(m: &mut Manager, act: &Act, now: i64) -> Outcome {
+fn drive<S: Store>(m: &mut Manager<S>, act: &Act, now: i64) -> Outcome {
     let now = Time::from_unix_nanos(now);
     match act {
         Act::New(id) => m.create(id.as_deref(), now).map(|id| Out::Id(id.into())),
@@ -708,7 +712,7 @@ fn same(actual: &Outcome, expected: &Outcome) -> bool {
 type Row = (String, i64, Vec<(String, String)>);
 
 /// The sessions from one end, as compared: id, last access and pairs.
-fn rows(m: &Manager, from: End) -> Vec<Row> {
+fn rows<S: Store>(m: &Manager<S>, from: End) -> Vec<Row> {
     let mut rows = Vec::new();
     m.store()
         .walk(from, &mut |s| {
@@ -720,12 +724,17 @@ fn rows(m: &Manager, from: End) -> Vec<Row> {
             rows.push((s.id.to_owned(), s.last_access.unix_nanos(), values));
             ControlFlow::Continue(())
         })
-        .expect("the memory store does not fail");
+        .expect("the store answers");
     rows
 }
 
 /// Everything visible about the manager agrees with the model.
-fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<(), TestCaseError> {
+fn check<S: Store>(
+    m: &Manager<S>,
+    model: &Model,
+    now: i64,
+    log_capacity: usize,
+) -> Result<(), TestCaseError> {
     m.check().map_err(TestCaseError::fail)?;
     let actual = rows(m, End::Front);
     let expected: Vec<Row> = model
@@ -813,7 +822,12 @@ fn check(m: &Manager, model: &Model, now: i64, log_capacity: usize) -> Result<()
 }
 
 /// Properties of a manual GC run that hold whatever the model says.
-fn check_gc(m: &Manager, model: &Model, run: &RunReport, now: i64) -> Result<(), TestCaseError> {
+fn check_gc<S: Store>(
+    m: &Manager<S>,
+    model: &Model,
+    run: &RunReport,
+    now: i64,
+) -> Result<(), TestCaseError> {
     prop_assert_eq!(run.report.reaped as usize, run.reaped.len());
     let at = Time::from_unix_nanos(now);
     if model.absolute.is_some() {
@@ -1137,7 +1151,12 @@ fn target(step: &Step, now: i64, model: &Model) -> Option<i64> {
     Some(to)
 }
 
-fn run(defects: Defects, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError> {
+fn run<S: Store>(
+    store: S,
+    defects: Defects,
+    setup: &Setup,
+    ops: &[Op],
+) -> Result<(), TestCaseError> {
     let config = Config {
         defects,
         gc: setup.strategy,
@@ -1153,7 +1172,8 @@ fn run(defects: Defects, setup: &Setup, ops: &[Op]) -> Result<(), TestCaseError>
         ..Config::default()
     };
     let mut now = setup.start;
-    let mut m = Manager::new(
+    let mut m = Manager::with_store(
+        store,
         config.clone(),
         IdGenerator::seeded(setup.seed),
         Time::from_unix_nanos(now),
@@ -1233,9 +1253,36 @@ fn every_combination_of_defects_matches_the_model() {
     for defects in Defects::STORE.subsets() {
         let mut runner = TestRunner::new(config());
         let cases = (setup(), prop::collection::vec(op(), 1..80));
-        let result = runner.run(&cases, |(setup, ops)| run(defects, &setup, &ops));
+        let result = runner.run(&cases, |(setup, ops)| {
+            run(MemoryStore::default(), defects, &setup, &ops)
+        });
         if let Err(e) = result {
             panic!("defects {defects}: {e}");
+        }
+    }
+}
+
+/// The same on the Redis store, with fewer cases (each step is a round trip or more): every
+/// set of defects, each case in a fresh namespace of a private server.
+#[test]
+fn the_redis_store_matches_the_model_too() {
+    let Some(server) = TestRedis::start("model") else {
+        return;
+    };
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(6);
+    for defects in Defects::STORE.subsets() {
+        let mut runner = TestRunner::new(ProptestConfig { cases, ..config() });
+        let ops = (setup(), prop::collection::vec(op(), 1..80));
+        let result = runner.run(&ops, |(setup, ops)| {
+            let store = RedisStore::open(&server.url, &Namespace::Fresh)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            run(store, defects, &setup, &ops)
+        });
+        if let Err(e) = result {
+            panic!("defects {defects} on redis: {e}");
         }
     }
 }

@@ -14,6 +14,8 @@ use sessim::manager::{Config, Stats};
 use sessim::shell::Shell;
 use sessim::store::{End, Store};
 
+pub mod test_redis;
+
 /// The sessim binary, with no history file and `CI` unset.
 pub fn exe() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessim"));

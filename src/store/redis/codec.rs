@@ -89,7 +89,9 @@ fn corrupt(what: &str, bytes: &[u8]) -> Error {
 }
 
 fn unexpected(reply: &Value) -> Error {
-    Error::Store(format!("redis answered {reply:?}, which sessim did not expect"))
+    Error::Store(format!(
+        "redis answered {reply:?}, which sessim did not expect"
+    ))
 }
 
 #[cfg(test)]
@@ -99,7 +101,10 @@ mod tests {
     #[test]
     fn times_compare_as_their_text_does() {
         let times = [i64::MIN, -1, 0, 1, 1_700_000_000_000_000_000, i64::MAX];
-        let texts: Vec<String> = times.iter().map(|&n| time(Time::from_unix_nanos(n))).collect();
+        let texts: Vec<String> = times
+            .iter()
+            .map(|&n| time(Time::from_unix_nanos(n)))
+            .collect();
         assert!(texts.windows(2).all(|w| w[0] < w[1]), "{texts:?}");
         for (&n, t) in times.iter().zip(&texts) {
             assert_eq!(read_time(t.as_bytes()), Ok(Time::from_unix_nanos(n)));
@@ -111,7 +116,13 @@ mod tests {
     fn values_with_colons_and_newlines_read_back() {
         let packed = read_values("s", "3:a:b4:x\ny:0:0:".as_bytes()).unwrap();
         let pairs = packed.pairs().to_vec();
-        assert_eq!(pairs, [("a:b".into(), "x\ny:".into()), (String::new(), String::new())]);
+        assert_eq!(
+            pairs,
+            [
+                ("a:b".into(), "x\ny:".into()),
+                (String::new(), String::new())
+            ]
+        );
         assert!(read_values("s", b"9:ab").is_err());
     }
 }

@@ -53,7 +53,10 @@ impl Link {
 
     /// Runs `f` on the connection, connecting first if there is none. An error that may
     /// have broken the connection drops it.
-    pub fn run<T>(&mut self, f: impl FnOnce(&mut Connection) -> redis::RedisResult<T>) -> Result<T> {
+    pub fn run<T>(
+        &mut self,
+        f: impl FnOnce(&mut Connection) -> redis::RedisResult<T>,
+    ) -> Result<T> {
         if self.conn.is_none() {
             let conn = self
                 .client

@@ -120,7 +120,8 @@ impl RedisStore {
         };
         let prefix = link::prefix(&name);
         let meta = format!("{prefix}meta");
-        let layout: Option<String> = link.run(|c| redis::cmd("HGET").arg(&meta).arg("sessim").query(c))?;
+        let layout: Option<String> =
+            link.run(|c| redis::cmd("HGET").arg(&meta).arg("sessim").query(c))?;
         let resumed = match layout.as_deref() {
             Some(LAYOUT) => true,
             Some(other) => {
@@ -224,7 +225,9 @@ impl RedisStore {
     fn evicted(&self, reply: &[Vec<u8>], evicted: &mut Vec<Gone>) -> Result<()> {
         for t in reply[1..].chunks(3) {
             let [id, last, created] = t else {
-                return Err(Error::Store("redis sent a broken list of evicted sessions".into()));
+                return Err(Error::Store(
+                    "redis sent a broken list of evicted sessions".into(),
+                ));
             };
             evicted.push(self.gone(id, last, created)?);
         }
@@ -248,13 +251,20 @@ impl Drop for RedisStore {
             let _ = self.delete_all();
         } else if self.reaped > 0 {
             let key = self.reaped_key.clone();
-            let _ = self.link.get_mut().run(|c| redis::cmd("DEL").arg(&key).exec(c));
+            let _ = self
+                .link
+                .get_mut()
+                .run(|c| redis::cmd("DEL").arg(&key).exec(c));
         }
     }
 }
 
 /// Up to about `want` keys matching `pattern`, scanning the whole keyspace if need be.
-fn scan_all(c: &mut redis::Connection, pattern: &str, want: usize) -> redis::RedisResult<Vec<String>> {
+fn scan_all(
+    c: &mut redis::Connection,
+    pattern: &str,
+    want: usize,
+) -> redis::RedisResult<Vec<String>> {
     let mut cursor = 0u64;
     let mut keys = Vec::new();
     loop {
@@ -298,14 +308,27 @@ fn unknown(reply: &[Vec<u8>]) -> Error {
 impl Store for RedisStore {
     fn stored(&self) -> Result<usize> {
         let key = format!("{}lru", self.prefix);
-        self.link.borrow_mut().run(|c| redis::cmd("ZCARD").arg(&key).query(c))
+        self.link
+            .borrow_mut()
+            .run(|c| redis::cmd("ZCARD").arg(&key).query(c))
     }
 
-    fn create(&mut self, id: &str, now: Time, placement: Placement, evicted: &mut Vec<Gone>) -> Result<()> {
+    fn create(
+        &mut self,
+        id: &str,
+        now: Time,
+        placement: Placement,
+        evicted: &mut Vec<Gone>,
+    ) -> Result<()> {
         let (now, cap) = (codec::time(now), capacity(placement));
         let reply = self.call(
             &self.scripts.create,
-            &[id.as_bytes(), now.as_bytes(), end(placement.end), cap.as_bytes()],
+            &[
+                id.as_bytes(),
+                now.as_bytes(),
+                end(placement.end),
+                cap.as_bytes(),
+            ],
         )?;
         match reply.first().map(Vec::as_slice) {
             Some(b"exists") => Err(Error::SessionExists(id.to_owned())),
@@ -322,21 +345,35 @@ impl Store for RedisStore {
         adopt: Option<Placement>,
         evicted: &mut Vec<Gone>,
     ) -> Result<Read> {
-        let (now, ab, cb) = (codec::time(now), codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let (now, ab, cb) = (
+            codec::time(now),
+            codec::time(expiry.accessed_before),
+            codec::time(expiry.created_before),
+        );
         let (at, cap): (&[u8], String) = match adopt {
             Some(p) => (end(p.end), capacity(p)),
             None => (b"", String::new()),
         };
         let reply = self.call(
             &self.scripts.read,
-            &[id.as_bytes(), now.as_bytes(), ab.as_bytes(), cb.as_bytes(), flag(expiry.lazy), at, cap.as_bytes()],
+            &[
+                id.as_bytes(),
+                now.as_bytes(),
+                ab.as_bytes(),
+                cb.as_bytes(),
+                flag(expiry.lazy),
+                at,
+                cap.as_bytes(),
+            ],
         )?;
         match reply.first().map(Vec::as_slice) {
             Some(b"found") => Ok(Read::Found),
             Some(b"nosuch") => Err(Error::NoSuchSession(id.to_owned())),
-            Some(b"expired") if reply.len() == 3 => {
-                Ok(Read::Expired(self.gone(id.as_bytes(), &reply[1], &reply[2])?))
-            }
+            Some(b"expired") if reply.len() == 3 => Ok(Read::Expired(self.gone(
+                id.as_bytes(),
+                &reply[1],
+                &reply[2],
+            )?)),
             Some(b"adopted") => {
                 self.evicted(&reply, evicted)?;
                 Ok(Read::Adopted)
@@ -346,7 +383,11 @@ impl Store for RedisStore {
     }
 
     fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access> {
-        let (now, ab, cb) = (codec::time(now), codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let (now, ab, cb) = (
+            codec::time(now),
+            codec::time(expiry.accessed_before),
+            codec::time(expiry.created_before),
+        );
         let by;
         let (name, key, arg): (&[u8], &str, &[u8]) = match op {
             Op::Touch => (b"touch", "", b""),
@@ -360,7 +401,16 @@ impl Store for RedisStore {
         };
         let reply = self.call(
             &self.scripts.access,
-            &[id.as_bytes(), now.as_bytes(), ab.as_bytes(), cb.as_bytes(), flag(expiry.lazy), name, key.as_bytes(), arg],
+            &[
+                id.as_bytes(),
+                now.as_bytes(),
+                ab.as_bytes(),
+                cb.as_bytes(),
+                flag(expiry.lazy),
+                name,
+                key.as_bytes(),
+                arg,
+            ],
         )?;
         match (reply.first().map(Vec::as_slice), reply.len()) {
             (Some(b"ok"), 6) => {
@@ -384,21 +434,36 @@ impl Store for RedisStore {
                 })
             }
             (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
-            (Some(b"expired"), 3) => Ok(Access::Expired(self.gone(id.as_bytes(), &reply[1], &reply[2])?)),
+            (Some(b"expired"), 3) => Ok(Access::Expired(self.gone(
+                id.as_bytes(),
+                &reply[1],
+                &reply[2],
+            )?)),
             (Some(b"notint"), 2) => Err(Error::NotAnInteger {
                 key: key.to_owned(),
                 value: codec::text(reply[1].clone())?,
             }),
-            (Some(b"overflow"), _) => Err(Error::IncrOverflow { key: key.to_owned() }),
+            (Some(b"overflow"), _) => Err(Error::IncrOverflow {
+                key: key.to_owned(),
+            }),
             _ => Err(unknown(&reply)),
         }
     }
 
     fn rename(&mut self, id: &str, to: &str, expiry: Expiry) -> Result<Renamed> {
-        let (ab, cb) = (codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let (ab, cb) = (
+            codec::time(expiry.accessed_before),
+            codec::time(expiry.created_before),
+        );
         let reply = self.call(
             &self.scripts.rename,
-            &[id.as_bytes(), to.as_bytes(), ab.as_bytes(), cb.as_bytes(), flag(expiry.lazy)],
+            &[
+                id.as_bytes(),
+                to.as_bytes(),
+                ab.as_bytes(),
+                cb.as_bytes(),
+                flag(expiry.lazy),
+            ],
         )?;
         match (reply.first().map(Vec::as_slice), reply.len()) {
             (Some(b"ok"), 2) => Ok(Renamed::Done {
@@ -406,7 +471,11 @@ impl Store for RedisStore {
             }),
             (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
             (Some(b"exists"), _) => Err(Error::SessionExists(to.to_owned())),
-            (Some(b"expired"), 3) => Ok(Renamed::Expired(self.gone(id.as_bytes(), &reply[1], &reply[2])?)),
+            (Some(b"expired"), 3) => Ok(Renamed::Expired(self.gone(
+                id.as_bytes(),
+                &reply[1],
+                &reply[2],
+            )?)),
             _ => Err(unknown(&reply)),
         }
     }
@@ -421,7 +490,10 @@ impl Store for RedisStore {
     }
 
     fn sweep(&mut self, expiry: Expiry, scan: Scan, keep: Option<&str>) -> Result<Sweep> {
-        let (ab, cb) = (codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let (ab, cb) = (
+            codec::time(expiry.accessed_before),
+            codec::time(expiry.created_before),
+        );
         let scan: &[u8] = match scan {
             Scan::Back => b"back",
             Scan::Whole => b"whole",
@@ -464,10 +536,21 @@ impl Store for RedisStore {
     }
 
     fn sample(&mut self, expiry: Expiry, cycle: Cycle) -> Result<Sweep> {
-        let (ab, cb) = (codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let (ab, cb) = (
+            codec::time(expiry.accessed_before),
+            codec::time(expiry.created_before),
+        );
         let key = cycle.draws.key();
-        let limbs: Vec<String> = (0..4).map(|i| ((key >> (16 * i)) & 0xffff).to_string()).collect();
-        let fixed = [cycle.per_round, cycle.stale_percent, cycle.max_examined, BATCH].map(|n| n.to_string());
+        let limbs: Vec<String> = (0..4)
+            .map(|i| ((key >> (16 * i)) & 0xffff).to_string())
+            .collect();
+        let fixed = [
+            cycle.per_round,
+            cycle.stale_percent,
+            cycle.max_examined,
+            BATCH,
+        ]
+        .map(|n| n.to_string());
         let first = self.reaped;
         let (mut k, mut scanned, mut took) = (0u64, 0u64, 0u64);
         loop {
@@ -510,7 +593,8 @@ impl Store for RedisStore {
     }
 
     fn keep_pool(&mut self, on: bool) -> Result<()> {
-        self.call(&self.scripts.pool, &[flag(on)]).map(drop)
+        self.invoke::<Value>(&self.scripts.pool, &[flag(on)])
+            .map(drop)
     }
 
     fn swept(
@@ -543,7 +627,8 @@ impl Store for RedisStore {
                 if entry.len() < 40 {
                     return Err(unknown(std::slice::from_ref(entry)));
                 }
-                let id = std::str::from_utf8(&entry[40..]).map_err(|_| unknown(std::slice::from_ref(entry)))?;
+                let id = std::str::from_utf8(&entry[40..])
+                    .map_err(|_| unknown(std::slice::from_ref(entry)))?;
                 let last_access = codec::read_time(&entry[..20])?;
                 let created = codec::read_time(&entry[20..40])?;
                 if f(id, last_access, created).is_break() {
@@ -558,7 +643,9 @@ impl Store for RedisStore {
     fn release(&mut self) -> Result<()> {
         if self.reaped > 0 {
             let key = self.reaped_key.clone();
-            self.link.get_mut().run(|c| redis::cmd("DEL").arg(&key).exec(c))?;
+            self.link
+                .get_mut()
+                .run(|c| redis::cmd("DEL").arg(&key).exec(c))?;
             self.reaped = 0;
         }
         self.epoch += 1;
@@ -577,22 +664,34 @@ impl Store for RedisStore {
         };
         Ok(Some(Oldest {
             last_access: codec::read_time(last)?,
-            created: if created { codec::read_time(first_created)? } else { Time::MAX },
+            created: if created {
+                codec::read_time(first_created)?
+            } else {
+                Time::MAX
+            },
         }))
     }
 
     fn count_over(&self, expiry: Expiry) -> Result<usize> {
-        let (ab, cb) = (codec::time(expiry.accessed_before), codec::time(expiry.created_before));
+        let (ab, cb) = (
+            codec::time(expiry.accessed_before),
+            codec::time(expiry.created_before),
+        );
         let n: u64 = self.invoke(&self.scripts.count, &[ab.as_bytes(), cb.as_bytes()])?;
         Ok(n as usize)
     }
 
     fn session(&self, id: &str) -> Result<Option<Snapshot>> {
         let key = self.key_of(id);
-        let (last, created, values): (Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>) = self
-            .link
-            .borrow_mut()
-            .run(|c| redis::cmd("HMGET").arg(&key).arg("last").arg("created").arg("values").query(c))?;
+        let (last, created, values): (Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>) =
+            self.link.borrow_mut().run(|c| {
+                redis::cmd("HMGET")
+                    .arg(&key)
+                    .arg("last")
+                    .arg("created")
+                    .arg("values")
+                    .query(c)
+            })?;
         let (Some(last), Some(created)) = (last, created) else {
             return Ok(None);
         };
@@ -609,7 +708,10 @@ impl Store for RedisStore {
         let mut start = 0u64;
         loop {
             let (first, last) = (start.to_string(), (start + PAGE - 1).to_string());
-            let reply = self.call(&self.scripts.peek, &[b"page", end(from), first.as_bytes(), last.as_bytes()])?;
+            let reply = self.call(
+                &self.scripts.peek,
+                &[b"page", end(from), first.as_bytes(), last.as_bytes()],
+            )?;
             for s in reply.chunks(4) {
                 let [id, last, created, values] = s else {
                     return Err(unknown(s));
@@ -634,7 +736,9 @@ impl Store for RedisStore {
     }
 
     fn check(&self) -> std::result::Result<(), String> {
-        let reply: String = self.invoke(&self.scripts.check, &[]).map_err(|e| e.to_string())?;
+        let reply: String = self
+            .invoke(&self.scripts.check, &[])
+            .map_err(|e| e.to_string())?;
         if reply.is_empty() { Ok(()) } else { Err(reply) }
     }
 }
