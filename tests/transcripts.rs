@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use sessim::shell::options::{Options, StoreChoice};
 use sessim::transcript::{self, Replay, ReplaySettings, replay_paths};
+
+mod common;
+use common::test_redis::TestRedis;
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -37,10 +41,18 @@ impl Run {
 }
 
 fn replay(paths: &[PathBuf], bless: bool) -> Run {
+    replay_on(paths, bless, StoreChoice::Memory)
+}
+
+fn replay_on(paths: &[PathBuf], bless: bool, store: StoreChoice) -> Run {
     let mut out = Vec::new();
     let mut err = Vec::new();
     let settings = ReplaySettings {
         bless,
+        base: Options {
+            store,
+            ..Options::default()
+        },
         ..ReplaySettings::default()
     };
     let totals = replay_paths(paths, &settings, &mut out, &mut err).expect("writing to memory");
@@ -166,6 +178,48 @@ fn every_transcript_and_the_readme_replay_green() {
         run.last_line(),
         format!("{} passed, 0 failed", run.totals.passed)
     );
+}
+
+/// The same files on a private Redis server: each transcript in a fresh namespace. Only the
+/// files that declare `#! requires = memory` are skipped, and they are these.
+#[test]
+fn every_transcript_and_the_readme_replay_green_on_redis_too() {
+    let Some(server) = TestRedis::start("transcripts") else {
+        return;
+    };
+    let paths = [repo().join("transcripts"), repo().join("README.md")];
+    let store = StoreChoice::Redis {
+        url: server.url.clone(),
+        namespace: None,
+    };
+    let run = replay_on(&paths, false, store);
+    assert_eq!(run.totals.exit_code(), 0, "{}", run.report());
+    assert_eq!(
+        (run.totals.failed, run.totals.errors),
+        (0, 0),
+        "{}",
+        run.report()
+    );
+    let skipped: Vec<&str> = run.out.lines().filter(|l| l.starts_with("SKIP")).collect();
+    assert_eq!(
+        skipped,
+        [
+            "SKIP transcripts/errors/config.sessim (requires memory, and this replay runs on redis; see its comments)",
+            "SKIP transcripts/lessons/05-auto-gc-timer.sessim (requires memory, and this replay runs on redis; see its comments)",
+            "SKIP transcripts/lessons/11-config.sessim (requires memory, and this replay runs on redis; see its comments)",
+        ]
+        .map(|l| l.replace("transcripts/", &format!("{}/transcripts/", repo().display()))),
+        "{}",
+        run.report()
+    );
+    let files = transcript_files(&repo().join("transcripts")).len();
+    assert_eq!(run.totals.passed, files - 3 + 1, "{}", run.report());
+    // Every namespace was deleted at the end of its transcript.
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("*")
+        .query(&mut server.connection())
+        .unwrap();
+    assert_eq!(keys, Vec::<String>::new());
 }
 
 #[test]

@@ -78,9 +78,32 @@ fn run(cli: Cli) -> u8 {
 fn start(options: Options) -> Result<(Shell, Printer), u8> {
     let printer = Printer::for_options(&options);
     match Shell::new(options) {
-        Ok(shell) => Ok((shell, printer)),
+        Ok(shell) => {
+            say_namespace(&shell);
+            Ok((shell, printer))
+        }
         Err(e) => Err(usage_error(&e.to_string())),
     }
+}
+
+/// On stderr, so that output stays the same: which shared Redis namespace the simulation
+/// runs in, and whether it resumed one.
+fn say_namespace(shell: &Shell) {
+    let Some(redis) = shell.manager().store().redis().filter(|r| r.shared()) else {
+        return;
+    };
+    let how = if redis.resumed() {
+        let stored = shell.manager().stored().unwrap_or_default();
+        format!("resumed, {stored} sessions stored")
+    } else {
+        "new".to_owned()
+    };
+    let _ = writeln!(
+        io::stderr(),
+        "namespace `{}` at {}: {how}",
+        redis.namespace(),
+        redis.url()
+    );
 }
 
 /// `sessim` at a terminal: the REPL.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, ValueEnum};
 
-use super::options::{ClockKind, Format, Options};
+use super::options::{ClockKind, Format, Options, StoreChoice};
 use super::setting::parse_capacity;
 use crate::basics::time::{Span, Time, parse_duration};
 use crate::gc::Kind;
@@ -16,10 +16,18 @@ use crate::rules::Defects;
 /// Options of the simulation and of output; also settable by transcript directives.
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
-    /// Where sessions are stored: memory. `book`, the old spelling of --defects all, still
-    /// works.
+    /// Where sessions are stored: memory (this process) or redis (a Redis server, shared by
+    /// the processes on one --namespace). `book`, the old spelling of --defects all, still
+    /// works [default: memory].
     #[arg(long, global = true, value_enum)]
     pub provider: Option<ProviderArg>,
+    /// redis: the server [default: SESSIM_REDIS_URL, else redis://127.0.0.1:6379/0].
+    #[arg(long, global = true, value_name = "URL")]
+    pub redis_url: Option<String>,
+    /// redis: a namespace kept after sessim ends, and shared by every process that opens
+    /// it [default: a fresh one, deleted at exit].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub namespace: Option<String>,
     /// The book's defects to reproduce: none, all (or book), or a list such as B1,B7
     /// [default: none].
     #[arg(long, global = true, value_name = "LIST", value_parser = defects)]
@@ -77,6 +85,8 @@ pub struct GlobalArgs {
 pub enum ProviderArg {
     /// In this process (the default).
     Memory,
+    /// In a Redis server.
+    Redis,
     /// The old spelling of `--defects all`, in the memory store.
     Book,
 }
@@ -207,6 +217,8 @@ impl GlobalArgs {
             c.defects = Defects::ALL;
         }
         c.defects = self.defects.unwrap_or(c.defects);
+        o.store = self.store(o.store)?;
+        let c = &mut o.config;
         c.max_lifetime = self.max_lifetime.unwrap_or(c.max_lifetime);
         c.gc_interval = self.gc_interval.or(c.gc_interval);
         c.auto_gc &= !self.no_auto_gc;
@@ -238,11 +250,46 @@ impl GlobalArgs {
         Ok(o)
     }
 
+    /// The store these options choose over `base`.
+    fn store(&self, base: StoreChoice) -> crate::Result<StoreChoice> {
+        let choice = match self.provider {
+            Some(ProviderArg::Redis) => StoreChoice::Redis {
+                url: String::new(),
+                namespace: None,
+            },
+            Some(ProviderArg::Memory) => StoreChoice::Memory,
+            Some(ProviderArg::Book) | None => base,
+        };
+        match choice {
+            StoreChoice::Memory if self.redis_url.is_some() || self.namespace.is_some() => Err(
+                crate::Error::Invalid("--redis-url and --namespace need --provider redis".into()),
+            ),
+            StoreChoice::Memory => Ok(StoreChoice::Memory),
+            StoreChoice::Redis { url, namespace } => {
+                let url = match &self.redis_url {
+                    Some(given) => given.clone(),
+                    None if url.is_empty() => std::env::var("SESSIM_REDIS_URL")
+                        .ok()
+                        .filter(|u| !u.is_empty())
+                        .unwrap_or_else(|| crate::store::redis::DEFAULT_URL.to_owned()),
+                    None => url,
+                };
+                let namespace = self.namespace.clone().or(namespace);
+                if let Some(name) = &namespace {
+                    crate::store::redis::check_namespace(name)?;
+                }
+                Ok(StoreChoice::Redis { url, namespace })
+            }
+        }
+    }
+
     /// The options given, by their long names, with their values as given (empty for a
     /// switch).
     pub fn given(&self) -> Vec<(String, String)> {
         let values = [
             ("provider", self.provider.map(|p| value_name(&p))),
+            ("redis-url", self.redis_url.clone()),
+            ("namespace", self.namespace.clone()),
             ("defects", self.defects.map(|d| d.to_string())),
             (
                 "max-lifetime",

@@ -15,7 +15,7 @@ use std::ops::ControlFlow;
 
 use args::{Args, Limit, Shape};
 use commands::{COMMANDS, Command, Complete, Kind};
-use options::{ClockKind, Options};
+use options::{ClockKind, Options, StoreChoice};
 use reply::{Listing, Outcome, SessionRow, Summary};
 
 use crate::Result;
@@ -23,7 +23,8 @@ use crate::basics::clock::Clock;
 use crate::basics::time::Time;
 use crate::gc::Cause;
 use crate::manager::Manager;
-use crate::store::{End, Store, View};
+use crate::store::redis::Namespace;
+use crate::store::{End, MemoryStore, Provider, RedisStore, Store, View};
 use crate::web::Clients;
 
 /// How many rows `list`, `lru`, `timeline`, `gc` and `log` show by default.
@@ -32,7 +33,7 @@ pub const DEFAULT_ROWS: usize = 20;
 /// A simulated session store with its clock: the state behind a prompt or a script.
 #[derive(Debug)]
 pub struct Shell {
-    manager: Manager,
+    manager: Manager<Provider>,
     clock: Clock,
     /// The simulated browsers.
     clients: Clients,
@@ -79,7 +80,7 @@ impl Shell {
     }
 
     /// The manager.
-    pub fn manager(&self) -> &Manager {
+    pub fn manager(&self) -> &Manager<Provider> {
         &self.manager
     }
 
@@ -97,7 +98,7 @@ impl Shell {
     pub fn summary(&self) -> Summary {
         let c = self.manager.config();
         Summary {
-            provider: "memory",
+            provider: self.manager.store().name(),
             defects: c.defects,
             max_lifetime: c.max_lifetime,
             absolute_lifetime: c.absolute_lifetime,
@@ -217,11 +218,26 @@ impl Shell {
 }
 
 /// A manager and a clock, as `options` ask.
-fn simulation(options: &Options) -> Result<(Manager, Clock)> {
+fn simulation(options: &Options) -> Result<(Manager<Provider>, Clock)> {
     let clock = match options.clock {
         ClockKind::Virtual => Clock::Virtual(options.start),
         ClockKind::System => Clock::System(options.system_clock_ahead),
     };
-    let manager = Manager::new(options.config.clone(), options.id_generator(), clock.now())?;
+    let store = match &options.store {
+        StoreChoice::Memory => Provider::Memory(MemoryStore::default()),
+        StoreChoice::Redis { url, namespace } => {
+            let namespace = match namespace {
+                Some(name) => Namespace::Named(name.clone()),
+                None => Namespace::Fresh,
+            };
+            Provider::Redis(Box::new(RedisStore::open(url, &namespace)?))
+        }
+    };
+    let manager = Manager::with_store(
+        store,
+        options.config.clone(),
+        options.id_generator(),
+        clock.now(),
+    )?;
     Ok((manager, clock))
 }

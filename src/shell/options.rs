@@ -40,6 +40,8 @@ impl ClockKind {
 pub struct Options {
     /// The manager's settings, the defects reproduced among them.
     pub config: Config,
+    /// Where sessions are stored.
+    pub store: StoreChoice,
     /// A seed for reproducible (and predictable) ids.
     pub seed: Option<u64>,
     /// When the virtual clock starts.
@@ -59,10 +61,35 @@ pub struct Options {
     pub terminal_width: Option<u16>,
 }
 
+/// Where sessions are stored (`--provider`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// In this process.
+    Memory,
+    /// In the Redis server at `url`, under `namespace` (a fresh one when `None`).
+    Redis {
+        /// The server.
+        url: String,
+        /// The namespace kept and shared, if one is named.
+        namespace: Option<String>,
+    },
+}
+
+impl StoreChoice {
+    /// The provider's name, as `--provider` takes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            StoreChoice::Memory => "memory",
+            StoreChoice::Redis { .. } => "redis",
+        }
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
             config: Config::default(),
+            store: StoreChoice::Memory,
             seed: None,
             start: DEFAULT_START,
             clock: ClockKind::Virtual,

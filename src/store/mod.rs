@@ -12,9 +12,11 @@
 //! - each operation of the manager is one call: an access checks expiry, applies its
 //!   [`Op`] and moves the session to the front at once, and a creation makes room first.
 //!
-//! [`MemoryStore`] is the in-process implementation.
+//! [`MemoryStore`] keeps them in the process; [`RedisStore`] in a Redis server, where
+//! several processes can share them; [`Provider`] is whichever `--provider` chose.
 
 pub mod memory;
+pub mod provider;
 pub mod redis;
 pub mod values;
 
@@ -23,6 +25,7 @@ use std::ops::ControlFlow;
 use compact_str::CompactString;
 
 pub use memory::MemoryStore;
+pub use provider::Provider;
 pub use redis::RedisStore;
 pub use values::Pairs;
 

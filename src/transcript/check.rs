@@ -130,7 +130,12 @@ pub fn check(
             message: e.to_string(),
         })
     })?;
-    let mut captures = Captures::new();
+    // `[..PROVIDER..]` matches exactly the store in force, so that a line naming it holds
+    // on every store.
+    let mut captures = Captures::from([(
+        "PROVIDER".to_owned(),
+        shell.manager().store().name().to_owned(),
+    )]);
     let mut cases = Vec::new();
     let mut quit: Option<usize> = None;
     for case in &t.cases {

@@ -57,9 +57,18 @@ pub struct Transcript {
     pub blocks: Option<usize>,
     /// `(name, value, line)` of each `#!` directive.
     pub directives: Vec<(String, String, usize)>,
+    /// The provider it needs (`#! requires = memory`), if it cannot hold on every store.
+    pub requires: Option<String>,
     /// The commands, in order.
     pub cases: Vec<Case>,
 }
+
+/// The directive by which a transcript that cannot hold on every store names the one it
+/// needs, and why in a comment beside it: on another, `replay` skips it and says so.
+pub const REQUIRES: &str = "requires";
+
+/// The providers `requires` can name.
+const PROVIDERS: [&str; 2] = ["memory", "redis"];
 
 /// Whether `path` names a Markdown file: `*.md` or `*.markdown`, in any case.
 pub fn is_markdown(path: &Path) -> bool {
@@ -77,6 +86,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
     let mut parser = Parser {
         path: path.display().to_string(),
         directives: Vec::new(),
+        requires: None,
         cases: Vec::new(),
         open: None,
         captures: Vec::new(),
@@ -107,6 +117,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
         final_newline,
         blocks,
         directives: parser.directives,
+        requires: parser.requires,
         cases: parser.cases,
     })
 }
@@ -194,6 +205,7 @@ fn closes(source: &str) -> bool {
 struct Parser {
     path: String,
     directives: Vec<(String, String, usize)>,
+    requires: Option<String>,
     cases: Vec<Case>,
     /// The case whose output is being read, with its raw lines.
     open: Option<(Case, Vec<String>)>,
@@ -283,14 +295,24 @@ impl Parser {
             return Err(self.error(index, "a directive reads `#! name = value`"));
         };
         let (name, value) = (name.trim(), value.trim());
+        if name == REQUIRES {
+            if !PROVIDERS.contains(&value) {
+                return Err(self.error(
+                    index,
+                    format!("`requires` names a provider, memory or redis, not `{value}`"),
+                ));
+            }
+            self.requires = Some(value.to_owned());
+            return Ok(());
+        }
         if !DIRECTIVES.contains(&name) {
-            let guess = nearest(name, DIRECTIVES.iter().copied())
+            let guess = nearest(name, DIRECTIVES.iter().copied().chain([REQUIRES]))
                 .map(|n| format!("did you mean `{n}`? "))
                 .unwrap_or_default();
             return Err(self.error(
                 index,
                 format!(
-                    "unknown directive `{name}`; {guess}directives are {}",
+                    "unknown directive `{name}`; {guess}directives are {}, {REQUIRES}",
                     DIRECTIVES.join(", ")
                 ),
             ));

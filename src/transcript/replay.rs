@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::bless::bless;
-use super::check::{check, load};
+use super::check::{FileReport, check, load};
 use super::parse::is_markdown;
 use super::report::{self, FileOutcome, Replay};
 use crate::shell::options::Options;
@@ -67,17 +67,31 @@ pub fn replay_paths(
     let mut outcomes = Vec::new();
     for path in files {
         let transcript = load(&path);
+        let provider = settings.base.store.name();
+        let skipped = transcript.as_ref().ok().and_then(|t| match &t.requires {
+            _ if t.blocks == Some(0) => Some("Markdown without a sessim block".to_owned()),
+            Some(needed) if needed != provider => Some(format!(
+                "requires {needed}, and this replay runs on {provider}; see its comments"
+            )),
+            _ => None,
+        });
         let result = transcript
             .as_ref()
             .map_err(Clone::clone)
-            .and_then(|t| check(t, &settings.base, &settings.given));
+            .and_then(|t| match &skipped {
+                Some(_) => Ok(FileReport {
+                    path: t.path.clone(),
+                    cases: Vec::new(),
+                    options: Vec::new(),
+                }),
+                None => check(t, &settings.base, &settings.given),
+            });
         let blessed = match (&transcript, &result) {
             (Ok(t), Ok(report)) if settings.bless && report.failures().next().is_some() => {
                 Some(bless(t, report, &settings.base, &settings.given))
             }
             _ => None,
         };
-        let skipped = transcript.as_ref().is_ok_and(|t| t.blocks == Some(0));
         let outcome = FileOutcome {
             path,
             result,

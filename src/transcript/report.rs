@@ -18,15 +18,16 @@ pub struct FileOutcome {
     pub result: Result<FileReport, ReplayError>,
     /// With `--bless`, for a file that differed: rewritten, or why not.
     pub blessed: Option<Result<(), String>>,
-    /// Markdown without a `sessim` block: nothing to check.
-    pub skipped: bool,
+    /// Why the file was not checked, if it was not: Markdown without a `sessim` block, or
+    /// a transcript that requires another provider.
+    pub skipped: Option<String>,
 }
 
 impl FileOutcome {
     /// Whether every command matched, or the file was blessed so that it does now.
     pub fn passed(&self) -> bool {
         match &self.result {
-            Ok(_) if self.skipped => false,
+            Ok(_) if self.skipped.is_some() => false,
             Ok(report) => report.failures().next().is_none() || self.blessed == Some(Ok(())),
             Err(_) => false,
         }
@@ -51,7 +52,7 @@ pub struct Replay {
 impl Replay {
     /// Counts one file.
     pub fn add(&mut self, file: &FileOutcome) {
-        if file.skipped {
+        if file.skipped.is_some() {
             self.skipped += 1;
             return;
         }
@@ -94,8 +95,8 @@ pub fn text_file(file: &FileOutcome, out: &mut dyn Write, err: &mut dyn Write) -
         Ok(report) => report,
         Err(e) => return writeln!(err, "{e}"),
     };
-    if file.skipped {
-        return writeln!(out, "SKIP {path} (Markdown without a sessim block)");
+    if let Some(why) = &file.skipped {
+        return writeln!(out, "SKIP {path} ({why})");
     }
     let with = if report.options.is_empty() {
         String::new()
@@ -183,7 +184,7 @@ pub fn json_file(file: &FileOutcome, out: &mut dyn Write) -> io::Result<()> {
         file: file.path.display().to_string(),
         status: match (&file.result, file.passed()) {
             (Err(_), _) => "error",
-            (Ok(_), _) if file.skipped => "skipped",
+            (Ok(_), _) if file.skipped.is_some() => "skipped",
             (Ok(_), true) => "pass",
             (Ok(_), false) => "fail",
         },
@@ -243,7 +244,7 @@ fn xml_text(text: &str) -> String {
 /// as a failure's text; a file that could not be checked is one testcase with an error.
 pub fn junit(files: &[FileOutcome], totals: &Replay) -> String {
     // Markdown without a sessim block holds no test.
-    let files: Vec<&FileOutcome> = files.iter().filter(|f| !f.skipped).collect();
+    let files: Vec<&FileOutcome> = files.iter().filter(|f| f.skipped.is_none()).collect();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let tests: usize = files
         .iter()

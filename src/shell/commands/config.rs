@@ -140,7 +140,7 @@ fn view(sh: &Shell) -> ConfigView {
     let m = &sh.manager;
     let c = m.config();
     ConfigView {
-        provider: "memory",
+        provider: m.store().name(),
         defects: c.defects,
         cookie_name: c.cookie_name.clone(),
         cookie_max_age: c.cookie_max_age,

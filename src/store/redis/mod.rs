@@ -174,6 +174,11 @@ impl RedisStore {
         &self.name
     }
 
+    /// Whether the namespace was named, to be kept and shared, rather than made fresh.
+    pub fn shared(&self) -> bool {
+        !self.own
+    }
+
     /// Whether the namespace held a simulation when it was opened.
     pub fn resumed(&self) -> bool {
         self.resumed
@@ -258,6 +263,9 @@ impl Drop for RedisStore {
         }
     }
 }
+
+/// A session's `last`, `created` and `values` fields, each missing if it is.
+type Fields = (Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// Up to about `want` keys matching `pattern`, scanning the whole keyspace if need be.
 fn scan_all(
@@ -683,15 +691,14 @@ impl Store for RedisStore {
 
     fn session(&self, id: &str) -> Result<Option<Snapshot>> {
         let key = self.key_of(id);
-        let (last, created, values): (Option<Vec<u8>>, Option<Vec<u8>>, Option<Vec<u8>>) =
-            self.link.borrow_mut().run(|c| {
-                redis::cmd("HMGET")
-                    .arg(&key)
-                    .arg("last")
-                    .arg("created")
-                    .arg("values")
-                    .query(c)
-            })?;
+        let (last, created, values): Fields = self.link.borrow_mut().run(|c| {
+            redis::cmd("HMGET")
+                .arg(&key)
+                .arg("last")
+                .arg("created")
+                .arg("values")
+                .query(c)
+        })?;
         let (Some(last), Some(created)) = (last, created) else {
             return Ok(None);
         };
