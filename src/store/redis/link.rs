@@ -95,16 +95,34 @@ impl Link {
     }
 }
 
-/// `url` with the password, if any, shown as `***`.
+/// `url` with the password, if any, shown as `***`: in the user part
+/// (`redis://:PASS@host`) or the query (`unix:///path?pass=PASS`).
 fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
     };
-    let Some((user_info, host)) = rest.rsplit_once('@') else {
-        return url.to_owned();
+    let mut shown = match base.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((user_info, host)) => {
+                let user = user_info.split_once(':').map_or("", |(u, _)| u);
+                format!("{scheme}://{user}:***@{host}")
+            }
+            None => base.to_owned(),
+        },
+        None => base.to_owned(),
     };
-    let user = user_info.split_once(':').map_or("", |(u, _)| u);
-    format!("{scheme}://{user}:***@{host}")
+    if let Some(query) = query {
+        let params: Vec<String> = query
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if k == "pass" || k == "password" => format!("{k}=***"),
+                _ => p.to_owned(),
+            })
+            .collect();
+        shown = format!("{shown}?{}", params.join("&"));
+    }
+    shown
 }
 
 /// Checks a namespace's name: it sits inside a hash tag and a key pattern, so it is kept to
@@ -141,6 +159,10 @@ mod tests {
             "redis://bob:***@host"
         );
         assert_eq!(without_password("redis://host:1"), "redis://host:1");
+        assert_eq!(
+            without_password("unix:///tmp/r.sock?db=1&pass=secret"),
+            "unix:///tmp/r.sock?db=1&pass=***"
+        );
     }
 
     #[test]

@@ -1,0 +1,375 @@
+//! The Redis store against a private redis-server: draws computed in Lua equal Rust's,
+//! one round trip a store call, namespaces that ids cannot escape, refusals that write
+//! nothing, two processes on one namespace, and a server that goes away and comes back.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use sessim::Error;
+use sessim::basics::draws::Draws;
+use sessim::basics::time::DEFAULT_START;
+use sessim::store::redis::Namespace;
+use sessim::store::{End, Expiry, Op, Placement, RedisStore, Store};
+
+mod common;
+use common::test_redis::TestRedis;
+use common::{sessim, spawn, text};
+
+fn keys(server: &TestRedis) -> Vec<String> {
+    let mut keys: Vec<String> = redis::cmd("KEYS")
+        .arg("*")
+        .query(&mut server.connection())
+        .expect("KEYS");
+    keys.sort();
+    keys
+}
+
+fn named(server: &TestRedis, name: &str) -> RedisStore {
+    RedisStore::open(&server.url, &Namespace::Named(name.into())).expect("opens")
+}
+
+const FRONT: Placement = Placement {
+    end: End::Front,
+    capacity: None,
+};
+
+fn expiry() -> Expiry {
+    Expiry {
+        accessed_before: DEFAULT_START,
+        created_before: sessim::basics::time::Time::MIN,
+        lazy: true,
+    }
+}
+
+#[test]
+fn lua_draws_equal_rusts() {
+    let Some(server) = TestRedis::start("draws") else {
+        return;
+    };
+    let script = format!(
+        "{}\nlocal key = {{tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])}}\n\
+         local out = {{}}\nfor n = 0, 199 do out[#out + 1] = below(key, n, tonumber(ARGV[6])) end\nreturn out",
+        include_str!("../src/store/redis/lua/prelude.lua")
+    );
+    for (seed, len) in [(0u64, 1u64), (1, 20), (u64::MAX, 1_000_003), (42, 1 << 40)] {
+        let draws = Draws::new(seed, 3, seed ^ 7);
+        let key = draws.key();
+        let limbs: Vec<u64> = (0..4).map(|i| (key >> (16 * i)) & 0xffff).collect();
+        let lua: Vec<u64> = redis::cmd("EVAL")
+            .arg(&script)
+            .arg(0)
+            .arg("p:")
+            .arg(limbs[0])
+            .arg(limbs[1])
+            .arg(limbs[2])
+            .arg(limbs[3])
+            .arg(len)
+            .query(&mut server.connection())
+            .expect("EVAL");
+        let rust: Vec<u64> = (0..200).map(|n| draws.below(n, len)).collect();
+        assert_eq!(lua, rust, "seed {seed}, len {len}");
+    }
+}
+
+#[test]
+fn each_store_call_is_one_round_trip() {
+    let Some(server) = TestRedis::start("round-trips") else {
+        return;
+    };
+    let mut store = named(&server, "trips");
+    store
+        .create("warm", DEFAULT_START, FRONT, &mut Vec::new())
+        .unwrap();
+    store
+        .access("warm", Op::Incr("n", 1), DEFAULT_START, expiry())
+        .unwrap();
+    let mut conn = server.connection();
+    redis::cmd("CONFIG")
+        .arg("RESETSTAT")
+        .exec(&mut conn)
+        .unwrap();
+    for i in 0..50 {
+        store
+            .create(&format!("s{i}"), DEFAULT_START, FRONT, &mut Vec::new())
+            .unwrap();
+        store
+            .access(&format!("s{i}"), Op::Incr("n", 1), DEFAULT_START, expiry())
+            .unwrap();
+    }
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut conn)
+        .unwrap();
+    let calls: Vec<&str> = info
+        .lines()
+        .filter(|l| l.starts_with("cmdstat_") && !l.starts_with("cmdstat_info"))
+        .collect();
+    // Scripts' own commands count too; what the client sent are the EVALSHA calls only.
+    let evalsha = calls
+        .iter()
+        .find(|l| l.starts_with("cmdstat_evalsha:"))
+        .expect("EVALSHA was called");
+    assert!(evalsha.starts_with("cmdstat_evalsha:calls=100,"), "{info}");
+    assert!(
+        !calls.iter().any(|l| l.starts_with("cmdstat_eval:")),
+        "{info}"
+    );
+}
+
+#[test]
+fn ids_and_values_cannot_leave_their_namespace() {
+    let Some(server) = TestRedis::start("escape") else {
+        return;
+    };
+    let mut other = named(&server, "other");
+    other
+        .create("x", DEFAULT_START, FRONT, &mut Vec::new())
+        .unwrap();
+    let before_other = keys(&server);
+    let mut store = named(&server, "mine");
+    let long = "長".repeat(10_000);
+    let odd = [
+        "a:b",
+        "}{",
+        "x}:s:y",
+        "sessim:{other}:s:x",
+        "line\nbreak",
+        "中文",
+        long.as_str(),
+        "1:2:3",
+    ];
+    for id in odd {
+        store
+            .create(id, DEFAULT_START, FRONT, &mut Vec::new())
+            .unwrap();
+        store
+            .access(id, Op::Set(id, id), DEFAULT_START, expiry())
+            .unwrap();
+        store
+            .access(id, Op::Set("k:3:", "5:v\n{}"), DEFAULT_START, expiry())
+            .unwrap();
+    }
+    for id in odd {
+        let s = store.session(id).unwrap().expect("stored");
+        assert_eq!(
+            s.values,
+            [
+                (id.to_owned(), id.to_owned()),
+                ("k:3:".into(), "5:v\n{}".into())
+            ]
+        );
+    }
+    store.check().unwrap();
+    assert_eq!(store.stored().unwrap(), odd.len());
+    // Every key is under one of the two prefixes, and the other namespace is as it was.
+    for key in keys(&server) {
+        assert!(
+            key.starts_with("sessim:{mine}:") || before_other.contains(&key),
+            "{key}"
+        );
+    }
+    assert_eq!(other.stored().unwrap(), 1);
+    other.check().unwrap();
+}
+
+#[test]
+fn refusals_write_nothing() {
+    let Some(server) = TestRedis::start("refusals") else {
+        return;
+    };
+    let mut conn = server.connection();
+    redis::cmd("SET")
+        .arg("sessim:{theirs}:config")
+        .arg("x")
+        .exec(&mut conn)
+        .unwrap();
+    let before = keys(&server);
+    let e = RedisStore::open(&server.url, &Namespace::Named("theirs".into())).unwrap_err();
+    assert!(
+        e.to_string().contains("holds keys sessim did not write"),
+        "{e}"
+    );
+    let e = RedisStore::open("redis//nope", &Namespace::Fresh).unwrap_err();
+    assert!(e.to_string().contains("is not a Redis URL"), "{e}");
+    let e = RedisStore::open(&server.url, &Namespace::Named("a}b".into())).unwrap_err();
+    assert!(
+        e.to_string().contains("namespace `a}b` is not allowed"),
+        "{e}"
+    );
+    assert_eq!(keys(&server), before);
+
+    // A wrong password: the server asks for one.
+    redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("requirepass")
+        .arg("right")
+        .exec(&mut conn)
+        .unwrap();
+    let wrong = server.url.replace("unix://", "unix://") + "?pass=wrong";
+    let e = RedisStore::open(&wrong, &Namespace::Fresh).unwrap_err();
+    assert!(matches!(e, Error::Redis { .. }), "{e}");
+    assert!(
+        !e.to_string().contains("wrong"),
+        "the password is not shown: {e}"
+    );
+    let right = server.url.clone() + "?pass=right";
+    let store = RedisStore::open(&right, &Namespace::Named("ok".into())).expect("the right one");
+    assert_eq!(store.stored().unwrap(), 0);
+}
+
+#[test]
+fn a_failed_incr_changes_nothing() {
+    let Some(server) = TestRedis::start("incr") else {
+        return;
+    };
+    let mut store = named(&server, "incr");
+    store
+        .create("a", DEFAULT_START, FRONT, &mut Vec::new())
+        .unwrap();
+    store
+        .access(
+            "a",
+            Op::Set("n", "9223372036854775806"),
+            DEFAULT_START,
+            expiry(),
+        )
+        .unwrap();
+    let later = DEFAULT_START.plus(Duration::from_secs(1)).unwrap();
+    let before = store.session("a").unwrap();
+    let e = store
+        .access("a", Op::Incr("n", 2), later, expiry())
+        .unwrap_err();
+    assert_eq!(e, Error::IncrOverflow { key: "n".into() });
+    assert_eq!(store.session("a").unwrap(), before, "not even touched");
+    store
+        .access("a", Op::Incr("n", 1), later, expiry())
+        .unwrap();
+    let e = store
+        .access("a", Op::Incr("n", 1), later, expiry())
+        .unwrap_err();
+    assert_eq!(e, Error::IncrOverflow { key: "n".into() });
+    store
+        .access("a", Op::Set("n", "-9223372036854775808"), later, expiry())
+        .unwrap();
+    let e = store
+        .access("a", Op::Incr("n", -1), later, expiry())
+        .unwrap_err();
+    assert_eq!(e, Error::IncrOverflow { key: "n".into() });
+    store
+        .access("a", Op::Set("n", "+007"), later, expiry())
+        .unwrap();
+    let answer = store
+        .access("a", Op::Incr("n", -10), later, expiry())
+        .unwrap();
+    assert!(format!("{answer:?}").contains("Counter(-3)"), "{answer:?}");
+}
+
+/// sessim over one named namespace, with `script` on its standard input.
+fn shared(server: &TestRedis, script: &str) -> std::process::Output {
+    sessim(
+        &[
+            "--provider",
+            "redis",
+            "--redis-url",
+            &server.url,
+            "--namespace",
+            "class",
+        ],
+        script,
+    )
+}
+
+#[test]
+fn two_processes_share_one_namespace() {
+    let Some(server) = TestRedis::start("two") else {
+        return;
+    };
+    let out = shared(&server, "new alice\nset alice uid 7\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("namespace `class`"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shared(&server, "get alice uid\n");
+    assert_eq!(text(&out.stdout), "7\n");
+    assert!(
+        text(&out.stderr).contains("resumed, 1 sessions stored"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // 10,000 increments from two processes at once.
+    let script = "incr alice n\n".repeat(5_000);
+    let args = [
+        "--provider",
+        "redis",
+        "--redis-url",
+        &server.url,
+        "--namespace",
+        "class",
+    ];
+    let mut children: Vec<_> = (0..2).map(|_| spawn(&args, Stdio::piped())).collect();
+    for child in &mut children {
+        let mut stdin = child.stdin.take().expect("stdin");
+        let script = script.clone();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(script.as_bytes());
+        });
+    }
+    for child in children {
+        let out = child.wait_with_output().expect("ends");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let out = shared(&server, "get alice n\n");
+    assert_eq!(text(&out.stdout), "10000\n");
+}
+
+#[test]
+fn a_server_that_goes_away_fails_each_command_and_is_used_again_when_back() {
+    let Some(mut server) = TestRedis::start("away") else {
+        return;
+    };
+    let mut store = named(&server, "away");
+    store
+        .create("a", DEFAULT_START, FRONT, &mut Vec::new())
+        .unwrap();
+    server.kill();
+    let e = store
+        .create("b", DEFAULT_START, FRONT, &mut Vec::new())
+        .unwrap_err();
+    let message = e.to_string();
+    assert!(
+        message.starts_with(&format!("redis at {}: ", server.url)),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(store.stored().is_err());
+    server.restart();
+    // The server came back empty: the store carries on with what it holds.
+    store
+        .create("b", DEFAULT_START, FRONT, &mut Vec::new())
+        .unwrap();
+    assert_eq!(store.stored().unwrap(), 1);
+}
+
+#[test]
+fn a_server_that_is_down_at_start_exits_2_naming_the_url() {
+    let out = sessim(
+        &[
+            "--provider",
+            "redis",
+            "--redis-url",
+            "redis://127.0.0.1:1/0",
+        ],
+        "list\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("redis at redis://127.0.0.1:1/0: connection refused"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
