@@ -205,7 +205,7 @@ fn refusals_write_nothing() {
         .arg("right")
         .exec(&mut conn)
         .unwrap();
-    let wrong = server.url.replace("unix://", "unix://") + "?pass=wrong";
+    let wrong = server.url.clone() + "?pass=wrong";
     let e = RedisStore::open(&wrong, &Namespace::Fresh).unwrap_err();
     assert!(matches!(e, Error::Redis { .. }), "{e}");
     assert!(

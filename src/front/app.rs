@@ -66,11 +66,14 @@ fn run(cli: Cli) -> u8 {
             sessions,
             ops,
             seed,
-        }) => bench::main(Workload {
-            sessions,
-            ops,
-            seed,
-        }),
+        }) => bench::main(
+            Workload {
+                sessions,
+                ops,
+                seed,
+            },
+            &options.store,
+        ),
     }
 }
 

@@ -1,4 +1,4 @@
-//! `sessim bench`: the standard workload, run on the memory store through the same
+//! `sessim bench`: the standard workload, run on the store chosen through the same
 //! manager the REPL uses (events and log included), with a digest that proves the work.
 
 use std::fmt::Write as _;
@@ -11,7 +11,9 @@ use crate::Result;
 use crate::basics::ids::IdGenerator;
 use crate::basics::time::Time;
 use crate::manager::{Config, Manager};
-use crate::store::{End, Store};
+use crate::shell::options::StoreChoice;
+use crate::store::redis::Namespace;
+use crate::store::{End, MemoryStore, RedisStore, Store};
 
 /// The workload's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,8 +88,18 @@ impl Ids {
     }
 }
 
-/// Runs the workload. `progress` is called with a phase name and a fraction done.
-pub fn run(w: Workload, mut progress: impl FnMut(&str, f64)) -> Result<Results> {
+/// Runs the workload on the memory store. `progress` is called with a phase name and a
+/// fraction done.
+pub fn run(w: Workload, progress: impl FnMut(&str, f64)) -> Result<Results> {
+    run_on(MemoryStore::default(), w, progress)
+}
+
+/// Runs the workload on `store`, which starts empty.
+pub fn run_on<S: Store>(
+    store: S,
+    w: Workload,
+    mut progress: impl FnMut(&str, f64),
+) -> Result<Results> {
     let n = w.sessions.max(1);
     let config = Config {
         max_lifetime: MAX_LIFETIME,
@@ -95,7 +107,7 @@ pub fn run(w: Workload, mut progress: impl FnMut(&str, f64)) -> Result<Results> 
         auto_gc: false,
         ..Config::default()
     };
-    let mut m = Manager::new(config, IdGenerator::seeded(w.seed), BASE)?;
+    let mut m = Manager::with_store(store, config, IdGenerator::seeded(w.seed), BASE)?;
     let ids = Ids::new(n);
     let step = (n / 100).max(1);
     let mut now = BASE;
@@ -173,7 +185,7 @@ pub fn run(w: Workload, mut progress: impl FnMut(&str, f64)) -> Result<Results> 
 }
 
 /// The FNV-style digest of the list, front to back: id bytes, last access, `uid`, `n`.
-fn digest(m: &Manager) -> Result<(usize, u64)> {
+fn digest<S: Store>(m: &Manager<S>) -> Result<(usize, u64)> {
     let mut h: u64 = 1469598103934665603;
     let mut mix = |v: u64| {
         h ^= v;
@@ -252,14 +264,21 @@ pub fn write_lines(w: Workload, r: &Results, out: &mut impl Write) -> io::Result
 }
 
 /// `sessim bench`: runs, prints the lines, and at a terminal a progress bar and a summary.
-pub fn main(w: Workload) -> u8 {
+pub fn main(w: Workload, store: &StoreChoice) -> u8 {
     let terminal = io::stderr().is_terminal();
     let progress = |phase: &str, done: f64| {
         if terminal {
             eprint!("\r{phase:>6} {:>3.0}%", done * 100.0);
         }
     };
-    let results = match run(w, progress) {
+    let results = match store {
+        StoreChoice::Memory => run(w, progress),
+        StoreChoice::Redis { url, namespace } => {
+            let namespace = namespace.clone().map_or(Namespace::Fresh, Namespace::Named);
+            RedisStore::open(url, &namespace).and_then(|s| run_on(s, w, progress))
+        }
+    };
+    let results = match results {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");

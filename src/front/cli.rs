@@ -89,7 +89,7 @@ pub enum Sub {
         /// A subcommand, a command of the prompt, or a topic.
         topic: Option<String>,
     },
-    /// Run the standard performance workload on the memory provider.
+    /// Run the standard performance workload (on the memory store, or --provider redis).
     Bench {
         /// Sessions created (N).
         #[arg(long, default_value_t = 1_000_000)]
