@@ -26,7 +26,7 @@ use sessim::manager::{
 };
 use sessim::rules::{Defect, Defects};
 use sessim::store::redis::Namespace;
-use sessim::store::{End, MemoryStore, RedisStore, Store};
+use sessim::store::{Answer, End, MemoryStore, Op as StoreOp, RedisStore, Store};
 
 mod common;
 use common::test_redis::TestRedis;
@@ -96,6 +96,8 @@ enum Out {
     Deleted(bool),
     Count(i64),
     Run(RunReport),
+    /// A read, and what the call after it returned.
+    Then(ReadOutcome, Box<Out>),
 }
 
 type Outcome = Result<Out, Error>;
@@ -528,6 +530,13 @@ impl Model {
                 self.activity(i, Activity::Touch, now);
                 Ok(Out::Unit)
             }
+            Act::ReadThen(id, then) => {
+                let Out::Read(read) = self.apply(&Act::Read(id.clone()), now)? else {
+                    unreachable!("a read answers a read")
+                };
+                let out = self.apply(then, now)?;
+                Ok(Out::Then(read, Box::new(out)))
+            }
             Act::Destroy(id) => {
                 self.begin(now);
                 let i = self
@@ -658,6 +667,8 @@ enum Act {
     Incr(String, String, i64),
     Touch(String),
     Destroy(String),
+    /// A read, then an activity (`Set`, `Get`, `Del`, `Incr` or `Touch`) on the same id.
+    ReadThen(String, Box<Act>),
     Gc,
     AdvanceTo,
     Capacity(Option<usize>),
@@ -682,6 +693,23 @@ fn drive<S: Store>(m: &mut Manager<S>, act: &Act, now: i64) -> Outcome {
         Act::Incr(id, k, by) => m.incr(id, k, *by, now).map(Out::Count),
         Act::Touch(id) => m.touch(id, now).map(|()| Out::Unit),
         Act::Destroy(id) => m.destroy(id, now).map(|()| Out::Unit),
+        Act::ReadThen(id, then) => {
+            let op = match &**then {
+                Act::Set(_, k, v) => StoreOp::Set(k, v),
+                Act::Get(_, k) => StoreOp::Get(k),
+                Act::Del(_, k) => StoreOp::Del(k),
+                Act::Incr(_, k, by) => StoreOp::Incr(k, *by),
+                _ => StoreOp::Touch,
+            };
+            let (read, answer) = m.read_then(id, op, now)?;
+            let out = match answer {
+                Answer::Done => Out::Unit,
+                Answer::Value(v) => Out::Value(v.map(String::from)),
+                Answer::Deleted(d) => Out::Deleted(d),
+                Answer::Counter(n) => Out::Count(n),
+            };
+            Ok(Out::Then(read, Box::new(out)))
+        }
         Act::Gc => {
             let run = m.gc(now)?;
             Ok(Out::Run(m.report(&run, usize::MAX)?))
@@ -893,6 +921,8 @@ enum Op {
     Incr(IdRef, usize, i64),
     Touch(IdRef),
     Destroy(IdRef),
+    /// A read, then this op on the same session (its own id is not used).
+    ReadThen(IdRef, Box<Op>),
     Gc,
     /// Moves the clock; with `true`, tells the manager (`advance-clock`), otherwise the next
     /// operation is the first to see the new time.
@@ -1005,6 +1035,7 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (id_ref(), key, by()).prop_map(|(i, k, b)| Op::Incr(i, k, b)),
         2 => id_ref().prop_map(Op::Touch),
         2 => id_ref().prop_map(Op::Destroy),
+        3 => (id_ref(), then()).prop_map(|(i, then)| Op::ReadThen(i, Box::new(then))),
         2 => Just(Op::Gc),
         6 => (step(), prop::bool::weighted(0.8)).prop_map(|(s, tell)| Op::Advance(s, tell)),
         1 => prop::option::of(0usize..=5).prop_map(Op::Capacity),
@@ -1016,6 +1047,18 @@ fn op() -> impl Strategy<Value = Op> {
         1 => absolute().prop_map(Op::Absolute),
         1 => hz().prop_map(Op::Hz),
         1 => coin().prop_map(|(p, d)| Op::Coin(p, d)),
+    ]
+}
+
+/// The call a request makes after its read.
+fn then() -> impl Strategy<Value = Op> {
+    let (key, any) = (0..KEYS.len(), || Just(IdRef::Pool(0)));
+    prop_oneof![
+        (any(), key.clone(), value()).prop_map(|(i, k, v)| Op::Set(i, k, v)),
+        (any(), key.clone()).prop_map(|(i, k)| Op::Get(i, k)),
+        (any(), key.clone()).prop_map(|(i, k)| Op::Del(i, k)),
+        (any(), key, by()).prop_map(|(i, k, b)| Op::Incr(i, k, b)),
+        any().prop_map(Op::Touch),
     ]
 }
 
@@ -1194,6 +1237,17 @@ fn run<S: Store>(
             Op::Incr(r, k, by) => Act::Incr(id(r), key(k), *by),
             Op::Touch(r) => Act::Touch(id(r)),
             Op::Destroy(r) => Act::Destroy(id(r)),
+            Op::ReadThen(r, then) => {
+                let i = id(r);
+                let then = match &**then {
+                    Op::Set(_, k, v) => Act::Set(i.clone(), key(k), v.clone()),
+                    Op::Get(_, k) => Act::Get(i.clone(), key(k)),
+                    Op::Del(_, k) => Act::Del(i.clone(), key(k)),
+                    Op::Incr(_, k, by) => Act::Incr(i.clone(), key(k), *by),
+                    _ => Act::Touch(i.clone()),
+                };
+                Act::ReadThen(i, Box::new(then))
+            }
             Op::Gc => Act::Gc,
             Op::Advance(step, tell) => {
                 let Some(to) = target(step, now, &model) else {

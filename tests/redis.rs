@@ -9,7 +9,7 @@ use sessim::Error;
 use sessim::basics::draws::Draws;
 use sessim::basics::time::DEFAULT_START;
 use sessim::store::redis::Namespace;
-use sessim::store::{End, Expiry, Op, Placement, RedisStore, Store};
+use sessim::store::{Access, Answer, End, Expiry, Op, Placement, Read, RedisStore, Store};
 
 mod common;
 use common::test_redis::TestRedis;
@@ -49,7 +49,7 @@ fn lua_draws_equal_rusts() {
     let script = format!(
         "{}\nlocal key = {{tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])}}\n\
          local out = {{}}\nfor n = 0, 199 do out[#out + 1] = below(key, n, tonumber(ARGV[6])) end\nreturn out",
-        include_str!("../src/store/redis/lua/prelude.lua")
+        include_str!("../src/store/redis/lua/draws.lua")
     );
     for (seed, len) in [(0u64, 1u64), (1, 20), (u64::MAX, 1_000_003), (42, 1 << 40)] {
         let draws = Draws::new(seed, 3, seed ^ 7);
@@ -83,6 +83,16 @@ fn each_store_call_is_one_round_trip() {
     store
         .access("warm", Op::Incr("n", 1), DEFAULT_START, expiry())
         .unwrap();
+    store
+        .read_then(
+            "warm",
+            DEFAULT_START,
+            expiry(),
+            None,
+            &mut Vec::new(),
+            Op::Touch,
+        )
+        .unwrap();
     let mut conn = server.connection();
     redis::cmd("CONFIG")
         .arg("RESETSTAT")
@@ -95,6 +105,22 @@ fn each_store_call_is_one_round_trip() {
         store
             .access(&format!("s{i}"), Op::Incr("n", 1), DEFAULT_START, expiry())
             .unwrap();
+        // A read and the call after it are one round trip too.
+        let (read, then) = store
+            .read_then(
+                &format!("s{i}"),
+                DEFAULT_START,
+                expiry(),
+                None,
+                &mut Vec::new(),
+                Op::Get("n"),
+            )
+            .unwrap();
+        assert_eq!(read, Read::Found);
+        assert!(matches!(
+            then,
+            Some(Ok(Access::Applied { answer: Answer::Value(Some(ref v)), .. })) if v == "1"
+        ));
     }
     let info: String = redis::cmd("INFO")
         .arg("commandstats")
@@ -109,7 +135,7 @@ fn each_store_call_is_one_round_trip() {
         .iter()
         .find(|l| l.starts_with("cmdstat_evalsha:"))
         .expect("EVALSHA was called");
-    assert!(evalsha.starts_with("cmdstat_evalsha:calls=100,"), "{info}");
+    assert!(evalsha.starts_with("cmdstat_evalsha:calls=150,"), "{info}");
     assert!(
         !calls.iter().any(|l| l.starts_with("cmdstat_eval:")),
         "{info}"

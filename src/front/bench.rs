@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 use std::ops::ControlFlow;
 
-use crate::Result;
 use crate::basics::ids::IdGenerator;
 use crate::basics::time::Time;
 use crate::manager::{Config, Manager};
 use crate::shell::options::StoreChoice;
 use crate::store::redis::Namespace;
-use crate::store::{End, MemoryStore, RedisStore, Store};
+use crate::store::{Answer, End, MemoryStore, Op, RedisStore, Store};
+use crate::{Error, Result};
 
 /// The workload's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,17 +136,20 @@ pub fn run_on<S: Store>(
         x ^= x << 17;
         let id = ids.get(x % n);
         match (x >> 32) % 10 {
+            // A request: SessionRead, then a Get or a Set on the session.
             0..=4 => {
-                m.read(id, now)?;
-                match m.get(id, "uid", now)?.and_then(|v| v.parse::<i64>().ok()) {
+                let value = match m.read_then(id, Op::Get("uid"), now)?.1 {
+                    Answer::Value(value) => value,
+                    other => return Err(Error::Store(format!("get answered {other:?}"))),
+                };
+                match value.and_then(|v| v.parse::<i64>().ok()) {
                     Some(v) => get_sum += v,
                     None => get_nil += 1,
                 }
                 gets += 1;
             }
             5..=7 => {
-                m.read(id, now)?;
-                m.set(id, "n", num.format(j), now)?;
+                m.read_then(id, Op::Set("n", num.format(j)), now)?;
                 sets += 1;
             }
             _ => {

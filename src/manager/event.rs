@@ -60,6 +60,18 @@ pub enum Activity {
 }
 
 impl Activity {
+    /// The activity an op is.
+    pub fn of(op: crate::store::Op<'_>) -> Activity {
+        use crate::store::Op;
+        match op {
+            Op::Touch => Activity::Touch,
+            Op::Get(_) => Activity::Get,
+            Op::Set(..) => Activity::Set,
+            Op::Del(_) => Activity::Del,
+            Op::Incr(..) => Activity::Incr,
+        }
+    }
+
     /// The command name of the activity.
     pub fn name(self) -> &'static str {
         match self {

@@ -6,7 +6,9 @@ use compact_str::CompactString;
 
 use super::{Activity, Event, EventKind, Extra, Manager, ReadOutcome, Reason, removed};
 use crate::basics::time::Time;
-use crate::store::{Access, Answer, Gone, Limit, Op, Placement, Read, Renamed, Store, Value};
+use crate::store::{
+    Access, Answer, Expiry, Gone, Limit, Op, Placement, Read, Renamed, Store, Value,
+};
 use crate::{Error, Result};
 
 impl<S: Store> Manager<S> {
@@ -44,30 +46,67 @@ impl<S: Store> Manager<S> {
     /// it is found or adopted, the session has started: PHP's coin is tossed.
     pub fn read(&mut self, id: &str, now: Time) -> Result<ReadOutcome> {
         self.operation(now, |m| {
-            let rules = m.rules();
-            let adopt = if rules.adopts() {
-                check_id(id)?;
-                Some(m.placement())
-            } else {
-                None
-            };
-            match m
-                .store
-                .read(id, now, rules.expiry(now), adopt, &mut m.evicted)?
-            {
-                Read::Found => {
-                    m.session_started(now, id)?;
-                    Ok(ReadOutcome::Found)
-                }
-                Read::Adopted => {
-                    m.push_evicted(now);
-                    m.push(now, id, now, EventKind::Adopted);
-                    m.session_started(now, id)?;
-                    Ok(ReadOutcome::Adopted)
-                }
-                Read::Expired(gone) => Err(m.lazily_expired(now, gone)),
-            }
+            let (expiry, adopt) = m.read_terms(id, now)?;
+            let read = m.store.read(id, now, expiry, adopt, &mut m.evicted)?;
+            m.on_read(id, now, read)
         })
+    }
+
+    /// `SessionRead`, then the activity `op` on the session it found or adopted: a
+    /// request's first two calls, as [`Manager::read`] and then the call `op` names would
+    /// make them, two operations at `now`. When nothing can happen between them (no GC is
+    /// due, and no strategy acts on a session start), the store makes them one call.
+    pub fn read_then(&mut self, id: &str, op: Op<'_>, now: Time) -> Result<(ReadOutcome, Answer)> {
+        let mut access = None;
+        let outcome = self.operation(now, |m| {
+            let (expiry, adopt) = m.read_terms(id, now)?;
+            let quiet = !m.gc_watches_starts && m.gc_due.is_none_or(|t| t > now);
+            let read = if quiet {
+                let (read, then) = m
+                    .store
+                    .read_then(id, now, expiry, adopt, &mut m.evicted, op)?;
+                access = then;
+                read
+            } else {
+                m.store.read(id, now, expiry, adopt, &mut m.evicted)?
+            };
+            m.on_read(id, now, read)
+        })?;
+        let activity = Activity::of(op);
+        let answer = match access {
+            Some(access) => self.operation(now, |m| m.on_access(id, activity, now, access?))?,
+            None => self.access(id, op, activity, now)?,
+        };
+        Ok((outcome, answer))
+    }
+
+    /// What a read at `now` goes by: the expiry, and where an unknown id is adopted (B5).
+    fn read_terms(&self, id: &str, now: Time) -> Result<(Expiry, Option<Placement>)> {
+        let rules = self.rules();
+        let adopt = if rules.adopts() {
+            check_id(id)?;
+            Some(self.placement())
+        } else {
+            None
+        };
+        Ok((rules.expiry(now), adopt))
+    }
+
+    /// Turns what a read did into events, and tosses PHP's coin.
+    fn on_read(&mut self, id: &str, now: Time, read: Read) -> Result<ReadOutcome> {
+        match read {
+            Read::Found => {
+                self.session_started(now, id)?;
+                Ok(ReadOutcome::Found)
+            }
+            Read::Adopted => {
+                self.push_evicted(now);
+                self.push(now, id, now, EventKind::Adopted);
+                self.session_started(now, id)?;
+                Ok(ReadOutcome::Adopted)
+            }
+            Read::Expired(gone) => Err(self.lazily_expired(now, gone)),
+        }
     }
 
     /// The store's `Set`.
@@ -149,29 +188,41 @@ impl<S: Store> Manager<S> {
     /// An activity: one store call that checks expiry, applies `op` and touches.
     fn access(&mut self, id: &str, op: Op<'_>, activity: Activity, now: Time) -> Result<Answer> {
         self.operation(now, |m| {
-            match m.store.access(id, op, now, m.rules().expiry(now))? {
-                Access::Applied {
-                    before,
-                    created,
-                    expired,
-                    answer,
-                } => {
-                    // B7 applied the access: idle too long, the session lives again; too
-                    // old, it stays expired, and only GC can take it.
-                    let kind = if expired && m.rules().is_expired(before, now) {
-                        EventKind::Revived(activity)
-                    } else {
-                        EventKind::Accessed(activity)
-                    };
-                    if expired && !m.rules().expiry(now).is_over(now, created) {
-                        m.over_left += 1;
-                    }
-                    m.push(now, id, before, kind);
-                    Ok(answer)
-                }
-                Access::Expired(gone) => Err(m.lazily_expired(now, gone)),
-            }
+            let access = m.store.access(id, op, now, m.rules().expiry(now))?;
+            m.on_access(id, activity, now, access)
         })
+    }
+
+    /// Turns what an access did into events.
+    fn on_access(
+        &mut self,
+        id: &str,
+        activity: Activity,
+        now: Time,
+        access: Access,
+    ) -> Result<Answer> {
+        match access {
+            Access::Applied {
+                before,
+                created,
+                expired,
+                answer,
+            } => {
+                // B7 applied the access: idle too long, the session lives again; too
+                // old, it stays expired, and only GC can take it.
+                let kind = if expired && self.rules().is_expired(before, now) {
+                    EventKind::Revived(activity)
+                } else {
+                    EventKind::Accessed(activity)
+                };
+                if expired && !self.rules().expiry(now).is_over(now, created) {
+                    self.over_left += 1;
+                }
+                self.push(now, id, before, kind);
+                Ok(answer)
+            }
+            Access::Expired(gone) => Err(self.lazily_expired(now, gone)),
+        }
     }
 
     /// Logs a removal by lazy expiry, and returns the error the access fails with.

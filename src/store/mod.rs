@@ -313,6 +313,26 @@ pub trait Store {
     /// An unknown id is [`crate::Error::NoSuchSession`].
     fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access>;
 
+    /// A request's first two calls: [`Store::read`], and then, when it found or adopted the
+    /// session, [`Store::access`] with `op`, both at `now`. A store over a network makes it
+    /// one round trip. The access's own outcome comes back beside the read's, if it ran.
+    fn read_then(
+        &mut self,
+        id: &str,
+        now: Time,
+        expiry: Expiry,
+        adopt: Option<Placement>,
+        evicted: &mut Vec<Gone>,
+        op: Op<'_>,
+    ) -> Result<(Read, Option<Result<Access>>)> {
+        let read = self.read(id, now, expiry, adopt, evicted)?;
+        let access = match read {
+            Read::Found | Read::Adopted => Some(self.access(id, op, now, expiry)),
+            Read::Expired(_) => None,
+        };
+        Ok((read, access))
+    }
+
     /// Gives session `id` the id `to`, keeping its values, its times and its place in the
     /// list (a new id is not a use); or, if it has expired and `expiry.lazy` holds, removes
     /// it instead. An unknown `id` is [`crate::Error::NoSuchSession`], and a `to` that is

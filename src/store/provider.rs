@@ -76,6 +76,18 @@ impl Store for Provider {
         each!(self, s => s.access(id, op, now, expiry))
     }
 
+    fn read_then(
+        &mut self,
+        id: &str,
+        now: Time,
+        expiry: Expiry,
+        adopt: Option<Placement>,
+        evicted: &mut Vec<Gone>,
+        op: Op<'_>,
+    ) -> Result<(Read, Option<Result<Access>>)> {
+        each!(self, s => s.read_then(id, now, expiry, adopt, evicted, op))
+    }
+
     fn rename(&mut self, id: &str, to: &str, expiry: Expiry) -> Result<Renamed> {
         each!(self, s => s.rename(id, to, expiry))
     }

@@ -49,16 +49,19 @@ const LAYOUT: &str = "1";
 const PAGE: u64 = 256;
 
 macro_rules! scripts {
-    ($($name:ident),*) => {
-        /// The scripts, each with the prelude every one shares.
+    ($($name:ident: [$($part:ident),*]),* $(,)?) => {
+        /// The scripts: each is `base.lua`, the parts it needs, and its own body. A part
+        /// defines functions, which Redis makes anew at every call: so each script takes only
+        /// the parts it uses.
         struct Scripts { $($name: Script,)* }
 
         impl Scripts {
             fn new() -> Scripts {
-                let prelude = include_str!("lua/prelude.lua");
                 Scripts {
-                    $($name: Script::new(&format!(
-                        "{prelude}\n{}",
+                    $($name: Script::new(concat!(
+                        include_str!("lua/base.lua"),
+                        $("\n", include_str!(concat!("lua/", stringify!($part), ".lua")),)*
+                        "\n",
                         include_str!(concat!("lua/", stringify!($name), ".lua"))
                     )),)*
                 }
@@ -68,7 +71,18 @@ macro_rules! scripts {
 }
 
 scripts!(
-    create, read, access, rename, destroy, sweep, pool, sample, count, peek, check
+    create: [],
+    read: [read_part],
+    access: [values, access_part],
+    read_access: [values, read_part, access_part],
+    rename: [],
+    destroy: [],
+    sweep: [],
+    pool: [],
+    sample: [draws],
+    count: [],
+    peek: [],
+    check: [],
 );
 
 /// Sessions in a Redis server.
@@ -218,12 +232,20 @@ impl RedisStore {
         self.link.borrow_mut().run(|c| invocation.invoke(c))
     }
 
-    fn gone(&self, id: &[u8], last: &[u8], created: &[u8]) -> Result<Gone> {
-        Ok(Gone {
-            id: codec::text(id.to_vec())?.into(),
-            last_access: codec::read_time(last)?,
-            created: codec::read_time(created)?,
-        })
+    /// What `read_call` answered for session `id`.
+    fn parse_read(&self, id: &str, reply: &[Vec<u8>], evicted: &mut Vec<Gone>) -> Result<Read> {
+        match reply.first().map(Vec::as_slice) {
+            Some(b"found") => Ok(Read::Found),
+            Some(b"nosuch") => Err(Error::NoSuchSession(id.to_owned())),
+            Some(b"expired") if reply.len() == 3 => {
+                Ok(Read::Expired(gone(id.as_bytes(), &reply[1], &reply[2])?))
+            }
+            Some(b"adopted") => {
+                self.evicted(reply, evicted)?;
+                Ok(Read::Adopted)
+            }
+            _ => Err(unknown(reply)),
+        }
     }
 
     /// Evicted sessions, as triples after the first element of a reply.
@@ -234,7 +256,7 @@ impl RedisStore {
                     "redis sent a broken list of evicted sessions".into(),
                 ));
             };
-            evicted.push(self.gone(id, last, created)?);
+            evicted.push(gone(id, last, created)?);
         }
         Ok(())
     }
@@ -313,6 +335,131 @@ fn unknown(reply: &[Vec<u8>]) -> Error {
     ))
 }
 
+/// The times a call sends: now, and the expiry's two bounds.
+fn times(now: Time, expiry: Expiry) -> (String, String, String) {
+    (
+        codec::time(now),
+        codec::time(expiry.accessed_before),
+        codec::time(expiry.created_before),
+    )
+}
+
+/// The words `read_call` takes after the prefix.
+struct ReadArgs<'a> {
+    id: &'a str,
+    times: (String, String, String),
+    lazy: bool,
+    at: &'static [u8],
+    capacity: String,
+}
+
+impl<'a> ReadArgs<'a> {
+    fn new(id: &'a str, now: Time, expiry: Expiry, adopt: Option<Placement>) -> Self {
+        let (at, capacity) = match adopt {
+            Some(p) => (end(p.end), capacity(p)),
+            None => (&b""[..], String::new()),
+        };
+        ReadArgs {
+            id,
+            times: times(now, expiry),
+            lazy: expiry.lazy,
+            at,
+            capacity,
+        }
+    }
+
+    fn words(&self) -> Vec<&[u8]> {
+        vec![
+            self.id.as_bytes(),
+            self.times.0.as_bytes(),
+            self.times.1.as_bytes(),
+            self.times.2.as_bytes(),
+            flag(self.lazy),
+            self.at,
+            self.capacity.as_bytes(),
+        ]
+    }
+}
+
+/// The words naming an op for `access_call`: its name, key and argument.
+struct AccessArgs<'a> {
+    name: &'static [u8],
+    key: &'a str,
+    arg: &'a [u8],
+    by: String,
+}
+
+impl<'a> AccessArgs<'a> {
+    fn new(op: Op<'a>) -> Self {
+        let (name, key, arg, by): (&[u8], &str, &[u8], String) = match op {
+            Op::Touch => (b"touch", "", b"", String::new()),
+            Op::Get(k) => (b"get", k, b"", String::new()),
+            Op::Set(k, v) => (b"set", k, v.as_bytes(), String::new()),
+            Op::Del(k) => (b"del", k, b"", String::new()),
+            Op::Incr(k, n) => (b"incr", k, b"", n.to_string()),
+        };
+        AccessArgs { name, key, arg, by }
+    }
+
+    fn words(&self) -> [&[u8]; 3] {
+        let arg = if self.by.is_empty() {
+            self.arg
+        } else {
+            self.by.as_bytes()
+        };
+        [self.name, self.key.as_bytes(), arg]
+    }
+}
+
+/// What `access_call` answered for `op` on session `id`.
+fn parse_access(id: &str, op: Op<'_>, reply: &[Vec<u8>]) -> Result<Access> {
+    let key = match op {
+        Op::Touch => "",
+        Op::Get(k) | Op::Set(k, _) | Op::Del(k) | Op::Incr(k, _) => k,
+    };
+    match (reply.first().map(Vec::as_slice), reply.len()) {
+        (Some(b"ok"), 6) => {
+            let answer = match reply[4].as_slice() {
+                b"done" => Answer::Done,
+                b"value" => Answer::Value(Some(codec::text(reply[5].clone())?.into())),
+                b"nil" => Answer::Value(None),
+                b"deleted" => Answer::Deleted(reply[5] == b"1"),
+                b"counter" => Answer::Counter(
+                    codec::text(reply[5].clone())?
+                        .parse()
+                        .map_err(|_| unknown(&reply[5..]))?,
+                ),
+                _ => return Err(unknown(&reply[4..])),
+            };
+            Ok(Access::Applied {
+                before: codec::read_time(&reply[1])?,
+                created: codec::read_time(&reply[2])?,
+                expired: reply[3] == b"1",
+                answer,
+            })
+        }
+        (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
+        (Some(b"expired"), 3) => Ok(Access::Expired(gone(id.as_bytes(), &reply[1], &reply[2])?)),
+        (Some(b"notint"), 2) => Err(Error::NotAnInteger {
+            key: key.to_owned(),
+            value: codec::text(reply[1].clone())?,
+        }),
+        (Some(b"overflow"), _) => Err(Error::IncrOverflow {
+            key: key.to_owned(),
+        }),
+        _ => Err(unknown(reply)),
+    }
+}
+
+/// A session that left, from its id and the times a script sent back.
+fn gone(id: &[u8], last: &[u8], created: &[u8]) -> Result<Gone> {
+    Ok(Gone {
+        id: codec::text(id.to_vec())?.into(),
+        last_access: codec::read_time(last)?,
+        created: codec::read_time(created)?,
+    })
+}
+
 impl Store for RedisStore {
     fn stored(&self) -> Result<usize> {
         let key = format!("{}lru", self.prefix);
@@ -353,109 +500,53 @@ impl Store for RedisStore {
         adopt: Option<Placement>,
         evicted: &mut Vec<Gone>,
     ) -> Result<Read> {
-        let (now, ab, cb) = (
-            codec::time(now),
-            codec::time(expiry.accessed_before),
-            codec::time(expiry.created_before),
-        );
-        let (at, cap): (&[u8], String) = match adopt {
-            Some(p) => (end(p.end), capacity(p)),
-            None => (b"", String::new()),
-        };
-        let reply = self.call(
-            &self.scripts.read,
-            &[
-                id.as_bytes(),
-                now.as_bytes(),
-                ab.as_bytes(),
-                cb.as_bytes(),
-                flag(expiry.lazy),
-                at,
-                cap.as_bytes(),
-            ],
-        )?;
-        match reply.first().map(Vec::as_slice) {
-            Some(b"found") => Ok(Read::Found),
-            Some(b"nosuch") => Err(Error::NoSuchSession(id.to_owned())),
-            Some(b"expired") if reply.len() == 3 => Ok(Read::Expired(self.gone(
-                id.as_bytes(),
-                &reply[1],
-                &reply[2],
-            )?)),
-            Some(b"adopted") => {
-                self.evicted(&reply, evicted)?;
-                Ok(Read::Adopted)
-            }
-            _ => Err(unknown(&reply)),
-        }
+        let args = ReadArgs::new(id, now, expiry, adopt);
+        let reply = self.call(&self.scripts.read, &args.words())?;
+        self.parse_read(id, &reply, evicted)
     }
 
     fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access> {
-        let (now, ab, cb) = (
-            codec::time(now),
-            codec::time(expiry.accessed_before),
-            codec::time(expiry.created_before),
-        );
-        let by;
-        let (name, key, arg): (&[u8], &str, &[u8]) = match op {
-            Op::Touch => (b"touch", "", b""),
-            Op::Get(k) => (b"get", k, b""),
-            Op::Set(k, v) => (b"set", k, v.as_bytes()),
-            Op::Del(k) => (b"del", k, b""),
-            Op::Incr(k, n) => {
-                by = n.to_string();
-                (b"incr", k, by.as_bytes())
-            }
+        let args = AccessArgs::new(op);
+        let (now, ab, cb) = times(now, expiry);
+        let mut words: Vec<&[u8]> = vec![
+            id.as_bytes(),
+            now.as_bytes(),
+            ab.as_bytes(),
+            cb.as_bytes(),
+            flag(expiry.lazy),
+        ];
+        words.extend(args.words());
+        let reply = self.call(&self.scripts.access, &words)?;
+        parse_access(id, op, &reply)
+    }
+
+    fn read_then(
+        &mut self,
+        id: &str,
+        now: Time,
+        expiry: Expiry,
+        adopt: Option<Placement>,
+        evicted: &mut Vec<Gone>,
+        op: Op<'_>,
+    ) -> Result<(Read, Option<Result<Access>>)> {
+        let read = ReadArgs::new(id, now, expiry, adopt);
+        let access = AccessArgs::new(op);
+        let mut words = read.words();
+        words.extend(access.words());
+        let reply = self.call(&self.scripts.read_access, &words)?;
+        let split = reply
+            .first()
+            .and_then(|n| codec::number(n).ok())
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n < reply.len())
+            .ok_or_else(|| unknown(&reply))?;
+        let (read_reply, access_reply) = reply[1..].split_at(split);
+        let read = self.parse_read(id, read_reply, evicted)?;
+        let access = match read {
+            Read::Found | Read::Adopted => Some(parse_access(id, op, access_reply)),
+            Read::Expired(_) => None,
         };
-        let reply = self.call(
-            &self.scripts.access,
-            &[
-                id.as_bytes(),
-                now.as_bytes(),
-                ab.as_bytes(),
-                cb.as_bytes(),
-                flag(expiry.lazy),
-                name,
-                key.as_bytes(),
-                arg,
-            ],
-        )?;
-        match (reply.first().map(Vec::as_slice), reply.len()) {
-            (Some(b"ok"), 6) => {
-                let answer = match reply[4].as_slice() {
-                    b"done" => Answer::Done,
-                    b"value" => Answer::Value(Some(codec::text(reply[5].clone())?.into())),
-                    b"nil" => Answer::Value(None),
-                    b"deleted" => Answer::Deleted(reply[5] == b"1"),
-                    b"counter" => Answer::Counter(
-                        codec::text(reply[5].clone())?
-                            .parse()
-                            .map_err(|_| unknown(&reply[5..]))?,
-                    ),
-                    _ => return Err(unknown(&reply[4..])),
-                };
-                Ok(Access::Applied {
-                    before: codec::read_time(&reply[1])?,
-                    created: codec::read_time(&reply[2])?,
-                    expired: reply[3] == b"1",
-                    answer,
-                })
-            }
-            (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
-            (Some(b"expired"), 3) => Ok(Access::Expired(self.gone(
-                id.as_bytes(),
-                &reply[1],
-                &reply[2],
-            )?)),
-            (Some(b"notint"), 2) => Err(Error::NotAnInteger {
-                key: key.to_owned(),
-                value: codec::text(reply[1].clone())?,
-            }),
-            (Some(b"overflow"), _) => Err(Error::IncrOverflow {
-                key: key.to_owned(),
-            }),
-            _ => Err(unknown(&reply)),
-        }
+        Ok((read, access))
     }
 
     fn rename(&mut self, id: &str, to: &str, expiry: Expiry) -> Result<Renamed> {
@@ -479,11 +570,9 @@ impl Store for RedisStore {
             }),
             (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
             (Some(b"exists"), _) => Err(Error::SessionExists(to.to_owned())),
-            (Some(b"expired"), 3) => Ok(Renamed::Expired(self.gone(
-                id.as_bytes(),
-                &reply[1],
-                &reply[2],
-            )?)),
+            (Some(b"expired"), 3) => {
+                Ok(Renamed::Expired(gone(id.as_bytes(), &reply[1], &reply[2])?))
+            }
             _ => Err(unknown(&reply)),
         }
     }
@@ -491,7 +580,7 @@ impl Store for RedisStore {
     fn destroy(&mut self, id: &str) -> Result<Gone> {
         let reply = self.call(&self.scripts.destroy, &[id.as_bytes()])?;
         match (reply.first().map(Vec::as_slice), reply.len()) {
-            (Some(b"ok"), 3) => self.gone(id.as_bytes(), &reply[1], &reply[2]),
+            (Some(b"ok"), 3) => gone(id.as_bytes(), &reply[1], &reply[2]),
             (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
             _ => Err(unknown(&reply)),
         }

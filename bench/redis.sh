@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs `sessim bench --provider redis` beside `redis-benchmark -t set` against one private
+# redis-server, N times, alternating, and prints each run and the medians: SET's requests
+# per second, the mixed phase's operations per second, and their ratio (the target is 70%).
+#
+#   bench/redis.sh [N] [tcp|unix]     # from the project root; N defaults to 5, tcp to
+#                                     # 127.0.0.1 on a free port (how web servers reach
+#                                     # Redis), unix to a socket
+#
+# The server is started in a temporary folder, without persistence, and stopped at the
+# end; a Redis already running is never touched. Needs redis-server and redis-benchmark
+# (Debian: redis-server) and python3 (to find a free port).
+set -euo pipefail
+runs=${1:-5}
+mode=${2:-tcp}
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=$PWD/target/release/sessim
+dir=$(mktemp -d)
+trap 'redis-cli -s "$dir/r.sock" shutdown nosave >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --unixsocket "$dir/r.sock" --unixsocketperm 700 \
+  --save "" --appendonly no --dir "$dir" --daemonize yes --loglevel warning
+for _ in $(seq 50); do redis-cli -s "$dir/r.sock" ping >/dev/null 2>&1 && break; sleep 0.1; done
+case $mode in
+  tcp) url="redis://127.0.0.1:$port/0"; target=(-h 127.0.0.1 -p "$port") ;;
+  unix) url="unix://$dir/r.sock"; target=(-s "$dir/r.sock") ;;
+  *) echo "usage: bench/redis.sh [N] [tcp|unix]" >&2; exit 2 ;;
+esac
+median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+sets=() mixed=() ratios=()
+for i in $(seq 1 "$runs"); do
+  set_rps=$(redis-benchmark "${target[@]}" -q -c 1 -P 1 -n 100000 -t set 2>/dev/null |
+    tr '\r' '\n' | sed -n 's/^SET: \([0-9.]*\) requests per second.*/\1/p' | tail -1)
+  out=$(SESSIM_REDIS_URL=$url "$bin" bench --provider redis --sessions 100000 --ops 200000 2>/dev/null)
+  digest=$(sed -n 's/.*digest=\([0-9a-f]*\).*/\1/p' <<<"$out")
+  if [ "$digest" != 6264bc8ad44760f9 ]; then
+    echo "run $i: digest $digest, expected 6264bc8ad44760f9" >&2
+    exit 1
+  fi
+  ns=$(sed -n 's/^phase=mixed n=[0-9]* ns_per_op=\([0-9.]*\).*/\1/p' <<<"$out")
+  ops=$(awk -v ns="$ns" 'BEGIN {printf "%.0f", 1e9 / ns}')
+  ratio=$(awk -v a="$ops" -v b="$set_rps" 'BEGIN {printf "%.1f", 100 * a / b}')
+  sets+=("$set_rps") mixed+=("$ops") ratios+=("$ratio")
+  echo "run $i: SET ${set_rps} req/s, mixed ${ops} op/s (${ns} ns/op), ${ratio}% (digest ok)"
+done
+echo "redis over $mode, $runs runs ($(nproc) CPUs): SET median $(printf '%s\n' "${sets[@]}" | median) req/s," \
+  "mixed median $(printf '%s\n' "${mixed[@]}" | median) op/s, ratio median $(printf '%s\n' "${ratios[@]}" | median)%" \
+  "(target 70%)"

@@ -1,0 +1,90 @@
+-- sessim's Redis store: what every script shares. ARGV[1] is the namespace's key prefix,
+-- `sessim:{NAME}:`. Times are 20-digit strings (nanoseconds + 2^63), so that comparing
+-- them as strings compares the instants. A script checks everything before it writes, so
+-- one that refuses has changed nothing.
+local P = ARGV[1]
+local META, LRU, BYA, BYC, POOL = P .. 'meta', P .. 'lru', P .. 'byaccess', P .. 'bycreated', P .. 'pool'
+local function skey(id) return P .. 's:' .. id end
+
+local function over(last, created, ab, cb) return last < ab or created < cb end
+
+local function pooled() return redis.call('HGET', META, 'pooled') == '1' end
+
+-- Takes session key `k` out of the sample pool: the last one takes its place.
+local function pool_remove(k)
+  local pos = redis.call('HGET', k, 'pos')
+  local last = tostring(redis.call('HLEN', POOL) - 1)
+  if pos ~= last then
+    local moved = redis.call('HGET', POOL, last)
+    redis.call('HSET', POOL, pos, moved)
+    redis.call('HSET', skey(moved), 'pos', pos)
+  end
+  redis.call('HDEL', POOL, last)
+end
+
+-- Makes the pool from the list, front to back.
+local function build_pool()
+  redis.call('DEL', POOL)
+  for i, id in ipairs(redis.call('ZREVRANGE', LRU, 0, -1)) do
+    redis.call('HSET', POOL, tostring(i - 1), id)
+    redis.call('HSET', skey(id), 'pos', tostring(i - 1))
+  end
+  redis.call('HSET', META, 'pooled', '1')
+end
+
+local function pool_push(k, id)
+  local n = tostring(redis.call('HLEN', POOL))
+  redis.call('HSET', POOL, n, id)
+  redis.call('HSET', k, 'pos', n)
+end
+
+local function remove(id, last, created, in_pool)
+  local k = skey(id)
+  if in_pool then pool_remove(k) end
+  redis.call('DEL', k)
+  redis.call('ZREM', LRU, id)
+  redis.call('ZREM', BYA, last .. ':' .. id)
+  redis.call('ZREM', BYC, created .. ':' .. id)
+end
+
+local function insert(id, now, at_back, in_pool)
+  local k = skey(id)
+  local score
+  if at_back then
+    score = redis.call('HINCRBY', META, 'bseq', -1)
+  else
+    score = redis.call('HINCRBY', META, 'seq', 1)
+  end
+  redis.call('ZADD', LRU, score, id)
+  redis.call('HSET', k, 'last', now, 'created', now, 'values', '')
+  redis.call('ZADD', BYA, 0, now .. ':' .. id)
+  redis.call('ZADD', BYC, 0, now .. ':' .. id)
+  if in_pool then pool_push(k, id) end
+end
+
+-- Moves session `id` to the front, accessed at `now`.
+local function touch(id, last, now)
+  redis.call('HSET', skey(id), 'last', now)
+  if last ~= now then
+    redis.call('ZREM', BYA, last .. ':' .. id)
+    redis.call('ZADD', BYA, 0, now .. ':' .. id)
+  end
+  redis.call('ZADD', LRU, redis.call('HINCRBY', META, 'seq', 1), id)
+end
+
+-- Evicts from the back while `cap` sessions or more are stored; returns them flat.
+local function make_room(cap, in_pool)
+  local out = {}
+  if cap == '' then return out end
+  cap = tonumber(cap)
+  while redis.call('ZCARD', LRU) >= cap do
+    local back = redis.call('ZRANGE', LRU, 0, 0)[1]
+    if not back then break end
+    local h = redis.call('HMGET', skey(back), 'last', 'created')
+    remove(back, h[1], h[2], in_pool)
+    out[#out + 1] = back
+    out[#out + 1] = h[1]
+    out[#out + 1] = h[2]
+  end
+  return out
+end

@@ -1,0 +1,19 @@
+-- SessionRead of `id` at `now`: {'found'}, {'nosuch'}, {'expired', last, created} when
+-- lazy expiry ('1') took it, or {'adopted', evicted...} when `at` (f|b, '' for no
+-- adoption) made it, after making room under capacity `cap` ('' for none).
+local function read_call(id, now, ab, cb, lazy, at, cap)
+  local h = redis.call('HMGET', skey(id), 'last', 'created')
+  if h[1] then
+    if lazy == '1' and over(h[1], h[2], ab, cb) then
+      remove(id, h[1], h[2], pooled())
+      return {'expired', h[1], h[2]}
+    end
+    return {'found'}
+  end
+  if at == '' then return {'nosuch'} end
+  local in_pool = pooled()
+  local out = make_room(cap, in_pool)
+  insert(id, now, at == 'b', in_pool)
+  table.insert(out, 1, 'adopted')
+  return out
+end
