@@ -91,6 +91,24 @@ pub enum Error {
         /// What went wrong.
         detail: String,
     },
+    /// Another process on a shared namespace moved its clock past this one's: the command
+    /// was not run, and the clock here has moved there.
+    #[error(
+        "another sessim on namespace `{namespace}` moved its clock on to {clock}; nothing was \
+         done, and the clock here is now there too: run the command again"
+    )]
+    ClockMoved {
+        /// The namespace.
+        namespace: String,
+        /// Its clock.
+        clock: crate::basics::time::Time,
+    },
+    /// A namespace vanished from Redis twice within one call, though it was started again
+    /// in between.
+    #[error(
+        "namespace `{0}` keeps vanishing from Redis (is something deleting its keys?); nothing was done"
+    )]
+    NamespaceGone(String),
     /// The store failed, or answered what it should not.
     #[error("the store failed: {0}")]
     Store(String),

@@ -320,7 +320,7 @@ fn two_processes_share_one_namespace() {
     let out = shared(&server, "get alice uid\n");
     assert_eq!(text(&out.stdout), "7\n");
     assert!(
-        text(&out.stderr).contains("resumed, 1 sessions stored"),
+        text(&out.stderr).contains("resumed at 2026-01-01T00:00:00Z, 1 session stored"),
         "{}",
         text(&out.stderr)
     );
@@ -350,6 +350,64 @@ fn two_processes_share_one_namespace() {
     }
     let out = shared(&server, "get alice n\n");
     assert_eq!(text(&out.stdout), "10000\n");
+}
+
+#[test]
+fn processes_on_one_namespace_share_its_clock() {
+    let Some(server) = TestRedis::start("clock") else {
+        return;
+    };
+    let out = shared(&server, "new alice\nadvance-clock 30m\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Another process starts at the namespace's clock, and sees alice idle 30 minutes.
+    let out = shared(&server, "clock\nshow alice\n");
+    let shown = text(&out.stdout);
+    assert!(shown.starts_with("2026-01-01T00:30:00Z\n"), "{shown}");
+    assert!(shown.contains("(idle 30m)"), "{shown}");
+    assert!(
+        text(&out.stderr).contains("resumed at 2026-01-01T00:30:00Z, 1 session stored"),
+        "{}",
+        text(&out.stderr)
+    );
+    // `reset` empties a named namespace and starts its clock again.
+    let out = shared(&server, "reset\nclock\nlist\n");
+    assert!(
+        text(&out.stdout).ends_with("2026-01-01T00:00:00Z\n(no sessions)\n"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_call_before_the_namespace_clock_is_refused_and_writes_nothing() {
+    let Some(server) = TestRedis::start("behind") else {
+        return;
+    };
+    let (mut ahead, mut behind) = (named(&server, "t"), named(&server, "t"));
+    let later = DEFAULT_START.plus(Duration::from_secs(60)).unwrap();
+    ahead.create("a", later, FRONT, &mut Vec::new()).unwrap();
+    let meta = || -> Vec<String> {
+        redis::cmd("HGETALL")
+            .arg("sessim:{t}:meta")
+            .query(&mut server.connection())
+            .expect("HGETALL")
+    };
+    let before = (keys(&server), meta());
+    let e = behind
+        .create("b", DEFAULT_START, FRONT, &mut Vec::new())
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "another sessim on namespace `t` moved its clock on to 2026-01-01T00:01:00Z; nothing \
+         was done, and the clock here is now there too: run the command again"
+    );
+    assert!(matches!(
+        behind.access("a", Op::Touch, DEFAULT_START, expiry()),
+        Err(Error::ClockMoved { .. })
+    ));
+    assert_eq!((keys(&server), meta()), before);
+    behind.create("b", later, FRONT, &mut Vec::new()).unwrap();
+    assert_eq!(behind.check(), Ok(()));
 }
 
 #[test]

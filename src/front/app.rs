@@ -97,7 +97,11 @@ fn say_namespace(shell: &Shell) {
     };
     let how = if redis.resumed() {
         let stored = shell.manager().stored().unwrap_or_default();
-        format!("resumed, {stored} sessions stored")
+        let plural = if stored == 1 { "" } else { "s" };
+        format!(
+            "resumed at {}, {stored} session{plural} stored",
+            shell.now()
+        )
     } else {
         "new".to_owned()
     };

@@ -18,7 +18,6 @@ use commands::{COMMANDS, Command, Complete, Kind};
 use options::{ClockKind, Options, StoreChoice};
 use reply::{Listing, Outcome, SessionRow, Summary};
 
-use crate::Result;
 use crate::basics::clock::Clock;
 use crate::basics::time::Time;
 use crate::gc::Cause;
@@ -26,6 +25,7 @@ use crate::manager::Manager;
 use crate::store::redis::Namespace;
 use crate::store::{End, MemoryStore, Provider, RedisStore, Store, View};
 use crate::web::Clients;
+use crate::{Error, Result};
 
 /// How many rows `list`, `lru`, `timeline`, `gc` and `log` show by default.
 pub const DEFAULT_ROWS: usize = 20;
@@ -54,7 +54,7 @@ impl Shell {
 
     /// A new simulation whose line language is `commands`.
     pub fn with_commands(options: Options, commands: &'static [Command]) -> Result<Shell> {
-        let (manager, clock) = simulation(&options)?;
+        let (manager, clock) = simulation(&options, false)?;
         Ok(Shell {
             manager,
             clock,
@@ -66,9 +66,10 @@ impl Shell {
         })
     }
 
-    /// Starts a fresh simulation with `options`; on error the current one goes on.
+    /// Starts a fresh simulation with `options`; on error the current one goes on. A named
+    /// Redis namespace is emptied and started again.
     pub fn reset(&mut self, options: Options) -> Result<()> {
-        (self.manager, self.clock) = simulation(&options)?;
+        (self.manager, self.clock) = simulation(&options, true)?;
         self.clients = Clients::default();
         self.options = options;
         Ok(())
@@ -148,10 +149,21 @@ impl Shell {
         let command = &self.commands[at];
         let mut args = Args::new(command, self.shapes[at], rest)?;
         let ops = self.manager.operations();
+        self.follow_clock(None)?;
         if command.kind == Kind::Look {
             self.catch_up()?;
         }
-        let reply = (command.run)(self, &mut args)?;
+        let before = self.now();
+        let reply = match (command.run)(self, &mut args) {
+            Err(Error::ClockMoved { namespace, clock }) => {
+                self.follow_clock(Some(clock))?;
+                return Err(Error::ClockMoved { namespace, clock });
+            }
+            reply => reply?,
+        };
+        if command.kind != Kind::Shell && self.now() > before {
+            self.manager.store().shared_clock(Some(self.now()))?;
+        }
         // What the manager's operations caused; a shell command (`reset`) caused nothing
         // there, even when it starts a new manager.
         let fresh = self.manager.operations() != ops && command.kind != Kind::Shell;
@@ -169,6 +181,22 @@ impl Shell {
             quiet_runs: m.quiet_runs().filter(|_| fresh),
             events: if fresh { m.events()? } else { Vec::new() },
         }))
+    }
+
+    /// On a shared namespace, moves a virtual clock on to the namespace's (or to `to`), if
+    /// another process moved it later: one simulation, one clock.
+    fn follow_clock(&mut self, to: Option<Time>) -> Result<()> {
+        let Clock::Virtual(now) = self.clock else {
+            return Ok(());
+        };
+        let shared = match to {
+            Some(t) => Some(t),
+            None => self.manager.store().shared_clock(None)?,
+        };
+        if let Some(t) = shared.filter(|&t| t > now) {
+            self.clock = Clock::Virtual(t);
+        }
+        Ok(())
     }
 
     /// Under the system clock, lets the manager's GC catch up with the time.
@@ -217,12 +245,10 @@ impl Shell {
     }
 }
 
-/// A manager and a clock, as `options` ask.
-fn simulation(options: &Options) -> Result<(Manager<Provider>, Clock)> {
-    let clock = match options.clock {
-        ClockKind::Virtual => Clock::Virtual(options.start),
-        ClockKind::System => Clock::System(options.system_clock_ahead),
-    };
+/// A manager and a clock, as `options` ask; with `restart`, a named Redis namespace is
+/// emptied first. On a shared namespace, a virtual clock starts at the namespace's clock if
+/// that is later than the start.
+fn simulation(options: &Options, restart: bool) -> Result<(Manager<Provider>, Clock)> {
     let store = match &options.store {
         StoreChoice::Memory => Provider::Memory(MemoryStore::default()),
         StoreChoice::Redis { url, namespace } => {
@@ -230,8 +256,19 @@ fn simulation(options: &Options) -> Result<(Manager<Provider>, Clock)> {
                 Some(name) => Namespace::Named(name.clone()),
                 None => Namespace::Fresh,
             };
-            Provider::Redis(Box::new(RedisStore::open(url, &namespace)?))
+            let mut store = RedisStore::open(url, &namespace)?;
+            if restart && store.shared() {
+                store.restart()?;
+            }
+            Provider::Redis(Box::new(store))
         }
+    };
+    let clock = match options.clock {
+        ClockKind::Virtual => {
+            let shared = store.shared_clock(None)?;
+            Clock::Virtual(shared.map_or(options.start, |t| t.max(options.start)))
+        }
+        ClockKind::System => Clock::System(options.system_clock_ahead),
     };
     let manager = Manager::with_store(
         store,

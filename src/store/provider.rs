@@ -27,6 +27,15 @@ impl Provider {
         }
     }
 
+    /// The clock of a shared (named) Redis namespace, moved on to `now` first if that is
+    /// later; `None` where no other process can move the clock (memory, a fresh namespace).
+    pub fn shared_clock(&self, now: Option<Time>) -> Result<Option<Time>> {
+        match self {
+            Provider::Redis(r) if r.shared() => r.sync_clock(now).map(Some),
+            _ => Ok(None),
+        }
+    }
+
     /// The Redis store, if that is the provider.
     pub fn redis(&self) -> Option<&RedisStore> {
         match self {

@@ -43,7 +43,7 @@ use link::Link;
 pub const BATCH: u64 = 1000;
 
 /// The layout's version, kept in `meta`: a namespace without it is not sessim's.
-const LAYOUT: &str = "1";
+const LAYOUT: &str = "2";
 
 /// Sessions read a call when walking the list or reading back a sweep.
 const PAGE: u64 = 256;
@@ -77,12 +77,14 @@ scripts!(
     read_access: [values, read_part, access_part],
     rename: [],
     destroy: [],
-    sweep: [],
+    sweep: [order],
     pool: [],
     sample: [draws],
-    count: [],
-    peek: [],
+    count: [order],
+    peek: [order],
     check: [],
+    init: [],
+    clock: [],
 );
 
 /// Sessions in a Redis server.
@@ -154,23 +156,10 @@ impl RedisStore {
                         crate::error::shown(key)
                     )));
                 }
-                link.run(|c| {
-                    redis::cmd("HSET")
-                        .arg(&meta)
-                        .arg("sessim")
-                        .arg(LAYOUT)
-                        .arg("seq")
-                        .arg(0)
-                        .arg("bseq")
-                        .arg(0)
-                        .arg("pooled")
-                        .arg(0)
-                        .exec(c)
-                })?;
                 false
             }
         };
-        Ok(RedisStore {
+        let store = RedisStore {
             link: RefCell::new(link),
             reaped_key: format!("{prefix}reaped:{token}"),
             name,
@@ -180,7 +169,11 @@ impl RedisStore {
             resumed,
             epoch: 0,
             reaped: 0,
-        })
+        };
+        if !resumed {
+            store.init()?;
+        }
+        Ok(store)
     }
 
     /// The namespace's name.
@@ -203,6 +196,25 @@ impl RedisStore {
         self.link.borrow().shown().to_owned()
     }
 
+    /// The namespace's clock, the latest instant any process acted at; moved on to `now`
+    /// first if that is later.
+    pub fn sync_clock(&self, now: Option<Time>) -> Result<Time> {
+        let now = now.map(codec::time).unwrap_or_default();
+        let reply = self.call(&self.scripts.clock, &[now.as_bytes()])?;
+        match reply.as_slice() {
+            [word, clock] if word == b"clock" => codec::read_time(clock),
+            _ => Err(unknown(&reply)),
+        }
+    }
+
+    /// Empties the namespace and starts it again, for a fresh simulation on it.
+    pub fn restart(&mut self) -> Result<()> {
+        self.delete_all()?;
+        self.reaped = 0;
+        self.resumed = false;
+        self.init().map(drop)
+    }
+
     /// Deletes every key of the namespace.
     pub fn delete_all(&self) -> Result<()> {
         let pattern = format!("{}*", self.prefix);
@@ -217,10 +229,38 @@ impl RedisStore {
         })
     }
 
-    /// Runs `script` with the prefix and `args`, and returns its reply's elements.
+    /// Runs `script` with the prefix and `args`, and returns its reply's elements. A
+    /// namespace found gone (a server restarted empty, another process's `reset` midway) is
+    /// started again and the call made once more.
     fn call(&self, script: &Script, args: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
-        let reply: Value = self.invoke(script, args)?;
-        codec::words(reply)
+        let words = codec::words(self.invoke(script, args)?)?;
+        if let Err(Error::NamespaceGone(_)) = self.refused(&words) {
+            self.init()?;
+            let words = codec::words(self.invoke(script, args)?)?;
+            self.refused(&words)?;
+            return Ok(words);
+        }
+        self.refused(&words)?;
+        Ok(words)
+    }
+
+    /// Starts the namespace unless it is started; whether it did.
+    fn init(&self) -> Result<bool> {
+        let started: i64 = self.invoke(&self.scripts.init, &[LAYOUT.as_bytes()])?;
+        Ok(started == 1)
+    }
+
+    /// The error for a reply that refused to act at all: the namespace's clock is later
+    /// than the call's instant, or the namespace is gone.
+    fn refused(&self, reply: &[Vec<u8>]) -> Result<()> {
+        match reply {
+            [word, clock] if word == b"behind" => Err(Error::ClockMoved {
+                namespace: self.name.clone(),
+                clock: codec::read_time(clock)?,
+            }),
+            [word] if word == b"gone" => Err(Error::NamespaceGone(self.name.clone())),
+            _ => Ok(()),
+        }
     }
 
     fn invoke<T: redis::FromRedisValue>(&self, script: &Script, args: &[&[u8]]) -> Result<T> {

@@ -3,12 +3,31 @@
 -- them as strings compares the instants. A script checks everything before it writes, so
 -- one that refuses has changed nothing.
 local P = ARGV[1]
-local META, LRU, BYA, BYC, POOL = P .. 'meta', P .. 'lru', P .. 'byaccess', P .. 'bycreated', P .. 'pool'
+local META, LRU, BYC, POOL = P .. 'meta', P .. 'lru', P .. 'bycreated', P .. 'pool'
 local function skey(id) return P .. 's:' .. id end
 
 local function over(last, created, ab, cb) return last < ab or created < cb end
 
 local function pooled() return redis.call('HGET', META, 'pooled') == '1' end
+
+-- The namespace's clock and LRU counter, read by `at`. The clock is the latest instant
+-- any process acted at, and a call at an earlier one is refused: so a session moved to the
+-- front was last accessed no earlier than any other, and the list stays in last-access
+-- order on each side of score 0 (see `idle_span`).
+local clock, seq
+
+-- Reads the clock and the counter: nil when `now` may act, else the refusal to return.
+local function at(now)
+  local m = redis.call('HMGET', META, 'clock', 'seq')
+  if not m[1] then return {'gone'} end
+  clock, seq = m[1], tonumber(m[2])
+  if now < clock then return {'behind', clock} end
+end
+
+-- Keeps the clock at `now` and the counter, after a call that wrote.
+local function stamp(now)
+  redis.call('HSET', META, 'clock', now, 'seq', string.format('%.0f', seq))
+end
 
 -- Takes session key `k` out of the sample pool: the last one takes its place.
 local function pool_remove(k)
@@ -38,38 +57,36 @@ local function pool_push(k, id)
   redis.call('HSET', k, 'pos', n)
 end
 
-local function remove(id, last, created, in_pool)
+local function remove(id, created, in_pool)
   local k = skey(id)
   if in_pool then pool_remove(k) end
   redis.call('DEL', k)
   redis.call('ZREM', LRU, id)
-  redis.call('ZREM', BYA, last .. ':' .. id)
   redis.call('ZREM', BYC, created .. ':' .. id)
 end
 
+-- Stores a new session at `now`, after `at`: at the front, or at the back (B1) with a
+-- score below all.
 local function insert(id, now, at_back, in_pool)
   local k = skey(id)
   local score
   if at_back then
     score = redis.call('HINCRBY', META, 'bseq', -1)
   else
-    score = redis.call('HINCRBY', META, 'seq', 1)
+    seq = seq + 1
+    score = seq
   end
   redis.call('ZADD', LRU, score, id)
   redis.call('HSET', k, 'last', now, 'created', now, 'values', '')
-  redis.call('ZADD', BYA, 0, now .. ':' .. id)
   redis.call('ZADD', BYC, 0, now .. ':' .. id)
   if in_pool then pool_push(k, id) end
 end
 
--- Moves session `id` to the front, accessed at `now`.
-local function touch(id, last, now)
+-- Moves session `id` to the front, accessed at `now`, after `at`.
+local function touch(id, now)
   redis.call('HSET', skey(id), 'last', now)
-  if last ~= now then
-    redis.call('ZREM', BYA, last .. ':' .. id)
-    redis.call('ZADD', BYA, 0, now .. ':' .. id)
-  end
-  redis.call('ZADD', LRU, redis.call('HINCRBY', META, 'seq', 1), id)
+  seq = seq + 1
+  redis.call('ZADD', LRU, seq, id)
 end
 
 -- Evicts from the back while `cap` sessions or more are stored; returns them flat.
@@ -81,7 +98,7 @@ local function make_room(cap, in_pool)
     local back = redis.call('ZRANGE', LRU, 0, 0)[1]
     if not back then break end
     local h = redis.call('HMGET', skey(back), 'last', 'created')
-    remove(back, h[1], h[2], in_pool)
+    remove(back, h[2], in_pool)
     out[#out + 1] = back
     out[#out + 1] = h[1]
     out[#out + 1] = h[2]

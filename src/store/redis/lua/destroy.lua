@@ -2,5 +2,5 @@
 local id = ARGV[2]
 local h = redis.call('HMGET', skey(id), 'last', 'created')
 if not h[1] then return {'nosuch'} end
-remove(id, h[1], h[2], pooled())
+remove(id, h[2], pooled())
 return {'ok', h[1], h[2]}

@@ -7,10 +7,10 @@ if what == 'back' then
   return {redis.call('HGET', skey(id), 'last')}
 end
 if what == 'oldest' then
-  local a = redis.call('ZRANGE', BYA, 0, 0)[1]
+  local a = oldest_last()
   if not a then return {} end
   local c = redis.call('ZRANGE', BYC, 0, 0)[1]
-  return {string.sub(a, 1, 20), string.sub(c, 1, 20)}
+  return {a, string.sub(c, 1, 20)}
 end
 local ids
 if ARGV[3] == 'f' then

@@ -8,15 +8,13 @@ if redis.call('EXISTS', skey(to)) == 1 then return {'exists'} end
 local last, created = h[1], h[2]
 local in_pool = pooled()
 if ARGV[6] == '1' and over(last, created, ARGV[4], ARGV[5]) then
-  remove(id, last, created, in_pool)
+  remove(id, created, in_pool)
   return {'expired', last, created}
 end
 local score = redis.call('ZSCORE', LRU, id)
 redis.call('RENAME', k, skey(to))
 redis.call('ZREM', LRU, id)
 redis.call('ZADD', LRU, score, to)
-redis.call('ZREM', BYA, last .. ':' .. id)
-redis.call('ZADD', BYA, 0, last .. ':' .. to)
 redis.call('ZREM', BYC, created .. ':' .. id)
 redis.call('ZADD', BYC, 0, created .. ':' .. to)
 if in_pool then redis.call('HSET', POOL, h[3], to) end

@@ -20,7 +20,7 @@ while true do
     k, scanned, looked = k + 1, scanned + 1, looked + 1
     local h = redis.call('HMGET', skey(id), 'last', 'created')
     if over(h[1], h[2], ab, cb) then
-      remove(id, h[1], h[2], true)
+      remove(id, h[2], true)
       n = n - 1
       expired = expired + 1
       took[#took + 1] = h[1] .. h[2] .. id

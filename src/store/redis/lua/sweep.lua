@@ -1,5 +1,6 @@
 -- One batch of a sweep. ARGV: prefix, accessed-before, created-before, scan (back|whole),
--- keep (1|0), kept id, batch size, lowest score to look at (whole), reaped list.
+-- keep (1|0), kept id, batch size, cursor (whole: the lowest score to look at, or 'run';
+-- '-inf' at first), reaped list.
 -- Returns sessions looked at, sessions reaped (pushed onto the reaped list as
 -- last .. created .. id), whether more may follow (1|0), and the last score looked at.
 local ab, cb, keep_on, keep = ARGV[2], ARGV[3], ARGV[5] == '1', ARGV[6]
@@ -14,9 +15,29 @@ if ARGV[4] == 'back' then
     if keep_on and id == keep then more = false break end
     local h = redis.call('HMGET', skey(id), 'last', 'created')
     if not over(h[1], h[2], ab, cb) then more = false break end
-    remove(id, h[1], h[2], in_pool)
+    remove(id, h[2], in_pool)
     took[#took + 1] = h[1] .. h[2] .. id
   end
+elseif cb == '00000000000000000000' then
+  -- Idle expiry only: the expired are one run of ranks (see `idle_span`), taken from its
+  -- back end; every session counts as looked at, as in a walk of the whole list.
+  local from, to, n = idle_span(ab)
+  if cursor == '-inf' then scanned = n end
+  cursor = 'run'
+  local ids = {}
+  if to > from then ids = redis.call('ZRANGE', LRU, from, math.min(to, from + batch + 1) - 1) end
+  local kept = 0
+  for _, id in ipairs(ids) do
+    if #took == batch then break end
+    if keep_on and id == keep then
+      kept = 1
+    else
+      local h = redis.call('HMGET', skey(id), 'last', 'created')
+      remove(id, h[2], in_pool)
+      took[#took + 1] = h[1] .. h[2] .. id
+    end
+  end
+  more = to - from - #took - kept > 0
 else
   local ids = redis.call('ZRANGEBYSCORE', LRU, cursor, '+inf', 'WITHSCORES', 'LIMIT', 0, batch)
   more = #ids == 2 * batch
@@ -27,7 +48,7 @@ else
     if not (keep_on and id == keep) then
       local h = redis.call('HMGET', skey(id), 'last', 'created')
       if over(h[1], h[2], ab, cb) then
-        remove(id, h[1], h[2], in_pool)
+        remove(id, h[2], in_pool)
         took[#took + 1] = h[1] .. h[2] .. id
       end
     end
