@@ -82,9 +82,14 @@ local function insert(id, now, at_back, in_pool)
   if in_pool then pool_push(k, id) end
 end
 
--- Moves session `id` to the front, accessed at `now`, after `at`.
-local function touch(id, now)
-  redis.call('HSET', skey(id), 'last', now)
+-- Moves session `id` to the front, accessed at `now`, after `at`; with its values now `v`
+-- if given.
+local function touch(id, now, v)
+  if v then
+    redis.call('HSET', skey(id), 'last', now, 'values', v)
+  else
+    redis.call('HSET', skey(id), 'last', now)
+  end
   seq = seq + 1
   redis.call('ZADD', LRU, seq, id)
 end
