@@ -54,9 +54,15 @@ impl<S: Store> Manager<S> {
 
     /// `SessionRead`, then the activity `op` on the session it found or adopted: a
     /// request's first two calls, as [`Manager::read`] and then the call `op` names would
-    /// make them, two operations at `now`. When nothing can happen between them (no GC is
-    /// due, and no strategy acts on a session start), the store makes them one call.
+    /// make them, two operations at `now`. On a remote store, when nothing can happen
+    /// between them (no GC is due, and no strategy acts on a session start), the store
+    /// makes them one call.
     pub fn read_then(&mut self, id: &str, op: Op<'_>, now: Time) -> Result<(ReadOutcome, Answer)> {
+        let activity = Activity::of(op);
+        if !self.store.remote() {
+            let outcome = self.read(id, now)?;
+            return Ok((outcome, self.access(id, op, activity, now)?));
+        }
         let mut access = None;
         let outcome = self.operation(now, |m| {
             let (expiry, adopt) = m.read_terms(id, now)?;
@@ -72,7 +78,6 @@ impl<S: Store> Manager<S> {
             };
             m.on_read(id, now, read)
         })?;
-        let activity = Activity::of(op);
         let answer = match access {
             Some(access) => self.operation(now, |m| m.on_access(id, activity, now, access?))?,
             None => self.access(id, op, activity, now)?,

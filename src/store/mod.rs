@@ -313,6 +313,11 @@ pub trait Store {
     /// An unknown id is [`crate::Error::NoSuchSession`].
     fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access>;
 
+    /// Whether each call is a round trip to a server, which [`Store::read_then`] saves.
+    fn remote(&self) -> bool {
+        false
+    }
+
     /// A request's first two calls: [`Store::read`], and then, when it found or adopted the
     /// session, [`Store::access`] with `op`, both at `now`. A store over a network makes it
     /// one round trip. The access's own outcome comes back beside the read's, if it ran.

@@ -85,6 +85,10 @@ impl Store for Provider {
         each!(self, s => s.access(id, op, now, expiry))
     }
 
+    fn remote(&self) -> bool {
+        each!(self, s => s.remote())
+    }
+
     fn read_then(
         &mut self,
         id: &str,

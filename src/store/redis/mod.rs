@@ -560,6 +560,10 @@ impl Store for RedisStore {
         parse_access(id, op, &reply)
     }
 
+    fn remote(&self) -> bool {
+        true
+    }
+
     fn read_then(
         &mut self,
         id: &str,
