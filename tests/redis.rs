@@ -379,6 +379,56 @@ fn processes_on_one_namespace_share_its_clock() {
 }
 
 #[test]
+fn processes_on_one_namespace_share_its_log_and_totals() {
+    let Some(server) = TestRedis::start("log") else {
+        return;
+    };
+    let out = shared(&server, "new alice\nset alice n 1\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = sessim(
+        &[
+            "--provider",
+            "redis",
+            "--redis-url",
+            &server.url,
+            "--namespace",
+            "class",
+            "--format",
+            "json",
+        ],
+        "new bob\nincr alice n\nlog\nstats\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    let replies: Vec<serde_json::Value> = shown
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON lines"))
+        .collect();
+    let [_, _, log, stats] = &replies[..] else {
+        panic!("{shown}");
+    };
+    let events: Vec<(&str, &str)> = log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| (e["id"].as_str().unwrap(), e["event"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("alice", "created"),
+            ("alice", "accessed"),
+            ("bob", "created"),
+            ("alice", "accessed"),
+        ]
+    );
+    assert_eq!(stats["created"], 2, "{stats}");
+    assert_eq!(stats["accessed"], 2, "{stats}");
+    assert_eq!(stats["gc_runs"], 2, "{stats}");
+    assert_eq!(stats["log_kept"], 4, "{stats}");
+}
+
+#[test]
 fn a_call_before_the_namespace_clock_is_refused_and_writes_nothing() {
     let Some(server) = TestRedis::start("behind") else {
         return;

@@ -103,6 +103,48 @@ pub enum EventKind {
     Removed(Reason),
 }
 
+impl EventKind {
+    /// The kind as one word, as a shared log keeps it: `created`, `accessed:get`,
+    /// `removed:gc`...
+    pub fn code(self) -> String {
+        match self {
+            EventKind::Created => "created".into(),
+            EventKind::Adopted => "adopted".into(),
+            EventKind::Regenerated => "regenerated".into(),
+            EventKind::Accessed(a) => format!("accessed:{}", a.name()),
+            EventKind::Revived(a) => format!("revived:{}", a.name()),
+            EventKind::Removed(r) => format!("removed:{}", r.name()),
+        }
+    }
+
+    /// The kind a [`EventKind::code`] names.
+    pub fn from_code(code: &str) -> Option<EventKind> {
+        const ACTIVITIES: [Activity; 5] = [
+            Activity::Set,
+            Activity::Get,
+            Activity::Del,
+            Activity::Incr,
+            Activity::Touch,
+        ];
+        let activity = |name: &str| ACTIVITIES.into_iter().find(|a| a.name() == name);
+        match code.split_once(':') {
+            None => match code {
+                "created" => Some(EventKind::Created),
+                "adopted" => Some(EventKind::Adopted),
+                "regenerated" => Some(EventKind::Regenerated),
+                _ => None,
+            },
+            Some(("accessed", a)) => activity(a).map(EventKind::Accessed),
+            Some(("revived", a)) => activity(a).map(EventKind::Revived),
+            Some(("removed", r)) => Reason::ALL
+                .into_iter()
+                .find(|x| x.name() == r)
+                .map(EventKind::Removed),
+            Some(_) => None,
+        }
+    }
+}
+
 /// One thing that happened to one session at one instant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {

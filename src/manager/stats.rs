@@ -1,12 +1,13 @@
 //! The manager's running totals: sessions created, accessed and removed by reason, and the
 //! work GC did.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::event::{EventKind, Reason};
 
 /// Running totals since the manager started.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Stats {
     /// Sessions stored by `new`.
     pub created: u64,
@@ -39,6 +40,9 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// The totals that are a most-so-far rather than a count.
+    pub const MOST: [&'static str; 2] = ["largest_run", "expired_held_peak"];
+
     /// Removals for one reason.
     pub fn removed(&self, reason: Reason) -> u64 {
         match reason {

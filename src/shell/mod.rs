@@ -10,6 +10,7 @@ pub mod help;
 pub mod options;
 pub mod reply;
 pub mod setting;
+pub mod shared;
 
 use std::ops::ControlFlow;
 
@@ -44,6 +45,8 @@ pub struct Shell {
     commands: &'static [Command],
     /// The shape of each command's arguments, read once from its synopsis.
     shapes: Vec<Shape>,
+    /// What this process added to a shared namespace's log and totals.
+    published: shared::Published,
 }
 
 impl Shell {
@@ -63,6 +66,7 @@ impl Shell {
             options,
             commands,
             shapes: commands.iter().map(|c| Shape::of(c.args)).collect(),
+            published: shared::Published::default(),
         })
     }
 
@@ -70,6 +74,7 @@ impl Shell {
     /// Redis namespace is emptied and started again.
     pub fn reset(&mut self, options: Options) -> Result<()> {
         (self.manager, self.clock) = simulation(&options, true)?;
+        self.published = shared::Published::default();
         self.clients = Clients::default();
         self.options = options;
         Ok(())
@@ -93,6 +98,11 @@ impl Shell {
     /// The current time.
     pub fn now(&self) -> Time {
         self.clock.now()
+    }
+
+    /// The Redis store of a named namespace, which other processes may share.
+    pub fn shared_store(&self) -> Option<&RedisStore> {
+        self.manager.store().redis().filter(|r| r.shared())
     }
 
     /// The simulation in a few words, for the banner and `reset`.
@@ -163,6 +173,9 @@ impl Shell {
         };
         if command.kind != Kind::Shell && self.now() > before {
             self.manager.store().shared_clock(Some(self.now()))?;
+        }
+        if let Some(store) = self.manager.store().redis().filter(|r| r.shared()) {
+            self.published.publish(store, &self.manager)?;
         }
         // What the manager's operations caused; a shell command (`reset`) caused nothing
         // there, even when it starts a new manager.

@@ -125,16 +125,24 @@ fn stats(sh: &mut Shell, _: &mut Args<'_>) -> Result<Reply> {
     let m = &sh.manager;
     let stored = m.stored()?;
     let (held, peak) = m.expired_held(sh.now())?;
-    let mut totals = *m.stats();
-    totals.expired_held_peak = peak;
+    // On a shared namespace, the totals and the log are every process's.
+    let shared = sh
+        .shared_store()
+        .map(super::super::shared::read)
+        .transpose()?;
+    let mut totals = shared.as_ref().map_or(*m.stats(), |s| s.2);
+    totals.expired_held_peak = totals.expired_held_peak.max(peak);
+    let (log_kept, log_dropped) = shared
+        .as_ref()
+        .map_or((m.log().len(), m.log().dropped()), |s| (s.0.len(), s.1));
     Ok(Reply::Stats(StatsView {
         stored,
         live: stored - held as usize,
         expired_held: held as usize,
         strategy: m.strategy(),
         totals,
-        log_kept: m.log().len(),
-        log_dropped: m.log().dropped(),
+        log_kept,
+        log_dropped,
     }))
 }
 
@@ -159,23 +167,32 @@ pub const LOG: Command = Command {
 fn log(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
     let id = a.opt_id()?;
     let client = a.named("--client");
+    // On a shared namespace, the log is every process's.
+    let shared = sh
+        .shared_store()
+        .map(super::super::shared::read)
+        .transpose()?;
     let log = sh.manager.log();
-    let matches = |e: &&Event| {
+    let (events, dropped): (Vec<&Event>, u64) = match &shared {
+        Some((events, dropped, _)) => (events.iter().collect(), *dropped),
+        None => (log.iter().collect(), log.dropped()),
+    };
+    let matches = |e: &&&Event| {
         id.as_deref().is_none_or(|id| e.concerns(id))
             && client.as_deref().is_none_or(|c| e.client() == Some(c))
     };
-    let matched = log.iter().filter(matches).count();
+    let matched = events.iter().filter(matches).count();
     let shown = a.limit().rows(DEFAULT_ROWS).min(matched);
     Ok(Reply::Log(LogView {
-        events: log
+        events: events
             .iter()
             .filter(matches)
             .skip(matched - shown)
-            .cloned()
+            .map(|e| (*e).clone())
             .collect(),
         id,
         client,
         matched,
-        older_forgotten: log.dropped() > 0,
+        older_forgotten: dropped > 0,
     }))
 }

@@ -7,17 +7,20 @@
 //! very many sessions runs in batches of [`BATCH`], so Redis is never blocked for long.
 //!
 //! The keys of namespace NAME, all under `sessim:{NAME}:`:
-//! - `meta`, a hash: `sessim` (the layout's version), `seq` and `bseq` (the LRU counters),
-//!   `pooled` (whether the sample pool is kept);
+//! - `meta`, a hash: `sessim` (the layout's version), `clock` (the latest instant any
+//!   process acted at), `seq` and `bseq` (the LRU counters), `pooled` (whether the sample
+//!   pool is kept), `logged` (events ever logged);
 //! - `s:<id>`, a hash a session: `last` and `created` (times, see [`codec`]), `values`
 //!   (packed, so their order is kept), and `pos` (its place in the pool);
 //! - `lru`, a sorted set of ids: the score grows with each use, so the front is the
-//!   highest; a session joining the back (B1) gets a score below all;
-//! - `byaccess` and `bycreated`, sorted sets of `<time>:<id>` with equal scores, so in time
-//!   order: the expired are counted and the oldest found in O(log n);
+//!   highest; a session joining the back (B1) gets a score below all. No call acts before
+//!   the clock, so each side of score 0 is in last-access order (`lua/order.lua`);
+//! - `bycreated`, a sorted set of `<time>:<id>` with equal scores, in creation order;
 //! - `pool`, a hash from position to id, while sampling;
 //! - `reaped:<token>`, a list a process: what its sweeps took, read back until its next
-//!   release.
+//!   release;
+//! - `log`, a stream of the events of a named namespace's processes, kept to the log's
+//!   bound, and `totals`, a hash of their counts (see `shell::shared`).
 //!
 //! Redis's own expiry (`EXPIRE`) is never used: the virtual clock decides.
 
@@ -85,6 +88,8 @@ scripts!(
     check: [],
     init: [],
     clock: [],
+    publish: [],
+    shared: [],
 );
 
 /// Sessions in a Redis server.
@@ -109,6 +114,17 @@ impl std::fmt::Debug for RedisStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "RedisStore({:?}, {})", self.link.borrow(), self.prefix)
     }
+}
+
+/// What the processes on a namespace share beyond the sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    /// Events the log no longer keeps.
+    pub dropped: u64,
+    /// The totals, by name.
+    pub totals: Vec<(String, u64)>,
+    /// The events kept, oldest first, as they were packed.
+    pub events: Vec<Vec<u8>>,
 }
 
 /// Which namespace to open.
@@ -205,6 +221,43 @@ impl RedisStore {
             [word, clock] if word == b"clock" => codec::read_time(clock),
             _ => Err(unknown(&reply)),
         }
+    }
+
+    /// Adds `events` (each packed by the caller) to the namespace's log, kept to the newest
+    /// `cap`, and `totals` to its totals: a name starting with `^` is a most-so-far, kept
+    /// if larger; the others are added.
+    pub fn publish(&self, cap: usize, events: &[Vec<u8>], totals: &[(String, u64)]) -> Result<()> {
+        let (cap, n) = (cap.to_string(), events.len().to_string());
+        let amounts: Vec<String> = totals.iter().map(|(_, v)| v.to_string()).collect();
+        let mut words: Vec<&[u8]> = vec![cap.as_bytes(), n.as_bytes()];
+        words.extend(events.iter().map(Vec::as_slice));
+        for ((name, _), amount) in totals.iter().zip(&amounts) {
+            words.push(name.as_bytes());
+            words.push(amount.as_bytes());
+        }
+        self.call(&self.scripts.publish, &words).map(drop)
+    }
+
+    /// The namespace's shared log and totals.
+    pub fn read_shared(&self) -> Result<Shared> {
+        let reply = self.call(&self.scripts.shared, &[])?;
+        let (Some(dropped), Some(pairs)) = (reply.first(), reply.get(1)) else {
+            return Err(unknown(&reply));
+        };
+        let words = usize::try_from(codec::number(pairs)?).map_err(|_| unknown(&reply))?;
+        let rest = &reply[2..];
+        if words > rest.len() || words % 2 != 0 {
+            return Err(unknown(&reply));
+        }
+        let totals = rest[..words]
+            .chunks(2)
+            .map(|p| Ok((codec::text(p[0].clone())?, codec::number(&p[1])?)))
+            .collect::<Result<_>>()?;
+        Ok(Shared {
+            dropped: codec::number(dropped)?,
+            totals,
+            events: rest[words..].to_vec(),
+        })
     }
 
     /// Empties the namespace and starts it again, for a fresh simulation on it.
