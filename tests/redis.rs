@@ -429,6 +429,46 @@ fn processes_on_one_namespace_share_its_log_and_totals() {
 }
 
 #[test]
+fn processes_on_one_namespace_share_its_settings() {
+    let Some(server) = TestRedis::start("settings") else {
+        return;
+    };
+    let out = shared(&server, "config max-lifetime 10m\nconfig defects B1,B7\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The namespace's settings win over a joining process's options.
+    let out = sessim(
+        &[
+            "--provider",
+            "redis",
+            "--redis-url",
+            &server.url,
+            "--namespace",
+            "class",
+            "--gc",
+            "php",
+        ],
+        "config max-lifetime\nconfig defects\nconfig gc\nconfig capacity 3\n",
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "max-lifetime = 10m\ndefects = B1,B7\ngc = timer\ncapacity = 3\n",
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shared(
+        &server,
+        "config capacity\nreset\nconfig capacity\nconfig max-lifetime\n",
+    );
+    let shown = text(&out.stdout);
+    assert!(shown.starts_with("capacity = 3\n"), "{shown}");
+    // `reset` gives the namespace this process's options again.
+    assert!(
+        shown.ends_with("capacity = none\nmax-lifetime = 1h\n"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn a_call_before_the_namespace_clock_is_refused_and_writes_nothing() {
     let Some(server) = TestRedis::start("behind") else {
         return;

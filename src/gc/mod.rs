@@ -38,7 +38,7 @@ use crate::store::{Cycle, Scan};
 use crate::{Error, Result};
 
 /// The strategies, as `--gc` and `config gc` name them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// The book's periodic back-walk.

@@ -2,13 +2,15 @@
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::basics::time::Span;
 use crate::gc::{self, Kind};
 use crate::rules::Defects;
 use crate::{Error, Result};
 
 /// The manager's settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Config {
     /// The cookie name, as in `NewManager("memory", "gosessionid", 3600)`.
     pub cookie_name: String,
@@ -43,7 +45,7 @@ pub struct Config {
 }
 
 /// The session cookie's `Max-Age`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MaxAge {
     /// max-lifetime's, in whole seconds, as `NewManager` sets it.
     Lifetime,

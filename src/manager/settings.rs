@@ -12,6 +12,52 @@ use crate::store::Store;
 use crate::{Error, Result};
 
 impl<S: Store> Manager<S> {
+    /// Takes on the settings of `config` that can change as it runs (all but the log's
+    /// capacity), each as its own setter would, in the order the `config` table lists them.
+    pub fn adopt_settings(&mut self, config: &super::Config, now: Time) -> Result<()> {
+        let c = self.config.clone();
+        if config.defects != c.defects {
+            self.set_defects(config.defects, now)?;
+        }
+        if config.cookie_name != c.cookie_name {
+            self.set_cookie_name(&config.cookie_name)?;
+        }
+        if config.cookie_max_age != c.cookie_max_age {
+            self.set_cookie_max_age(config.cookie_max_age)?;
+        }
+        if config.cookie_httponly != c.cookie_httponly {
+            self.set_cookie_httponly(config.cookie_httponly);
+        }
+        if config.rotate_after != c.rotate_after {
+            self.set_rotate_after(config.rotate_after)?;
+        }
+        if config.max_lifetime != c.max_lifetime {
+            self.set_max_lifetime(config.max_lifetime, now)?;
+        }
+        if config.absolute_lifetime != c.absolute_lifetime {
+            self.set_absolute_lifetime(config.absolute_lifetime, now)?;
+        }
+        if config.gc != c.gc {
+            self.set_gc(config.gc, now)?;
+        }
+        if config.gc_interval != c.gc_interval {
+            self.set_gc_interval(config.gc_interval, now)?;
+        }
+        if config.auto_gc != c.auto_gc {
+            self.set_auto_gc(config.auto_gc, now)?;
+        }
+        if (config.gc_probability, config.gc_divisor) != (c.gc_probability, c.gc_divisor) {
+            self.set_gc_coin(Some(config.gc_probability), Some(config.gc_divisor), now)?;
+        }
+        if config.gc_hz != c.gc_hz {
+            self.set_gc_hz(config.gc_hz, now)?;
+        }
+        if config.capacity != c.capacity {
+            self.set_capacity(config.capacity)?;
+        }
+        Ok(())
+    }
+
     /// Sets max-lifetime. If the GC interval follows it, the timer is re-armed from now.
     pub fn set_max_lifetime(&mut self, d: Duration, now: Time) -> Result<()> {
         positive("max-lifetime", d)?;

@@ -155,6 +155,19 @@ impl serde::Serialize for Defects {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Defects {
+    /// What [`serde::Serialize`] wrote: the list of names.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let names: Vec<String> = serde::Deserialize::deserialize(d)?;
+        let list = if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(",")
+        };
+        Defects::parse(&list).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,6 +47,8 @@ pub struct Shell {
     shapes: Vec<Shape>,
     /// What this process added to a shared namespace's log and totals.
     published: shared::Published,
+    /// The version of a shared namespace's settings that the manager's are.
+    settings_version: u64,
 }
 
 impl Shell {
@@ -58,7 +60,7 @@ impl Shell {
     /// A new simulation whose line language is `commands`.
     pub fn with_commands(options: Options, commands: &'static [Command]) -> Result<Shell> {
         let (manager, clock) = simulation(&options, false)?;
-        Ok(Shell {
+        let mut shell = Shell {
             manager,
             clock,
             clients: Clients::default(),
@@ -67,7 +69,10 @@ impl Shell {
             commands,
             shapes: commands.iter().map(|c| Shape::of(c.args)).collect(),
             published: shared::Published::default(),
-        })
+            settings_version: 0,
+        };
+        shell.join_settings()?;
+        Ok(shell)
     }
 
     /// Starts a fresh simulation with `options`; on error the current one goes on. A named
@@ -75,6 +80,8 @@ impl Shell {
     pub fn reset(&mut self, options: Options) -> Result<()> {
         (self.manager, self.clock) = simulation(&options, true)?;
         self.published = shared::Published::default();
+        self.settings_version = 0;
+        self.join_settings()?;
         self.clients = Clients::default();
         self.options = options;
         Ok(())
@@ -159,14 +166,14 @@ impl Shell {
         let command = &self.commands[at];
         let mut args = Args::new(command, self.shapes[at], rest)?;
         let ops = self.manager.operations();
-        self.follow_clock(None)?;
+        self.follow_namespace()?;
         if command.kind == Kind::Look {
             self.catch_up()?;
         }
-        let before = self.now();
+        let (before, settings) = (self.now(), self.manager.config().clone());
         let reply = match (command.run)(self, &mut args) {
             Err(Error::ClockMoved { namespace, clock }) => {
-                self.follow_clock(Some(clock))?;
+                self.follow_clock(clock);
                 return Err(Error::ClockMoved { namespace, clock });
             }
             reply => reply?,
@@ -176,6 +183,9 @@ impl Shell {
         }
         if let Some(store) = self.manager.store().redis().filter(|r| r.shared()) {
             self.published.publish(store, &self.manager)?;
+            if *self.manager.config() != settings {
+                self.settings_version = shared::share_settings(store, self.manager.config())?;
+            }
         }
         // What the manager's operations caused; a shell command (`reset`) caused nothing
         // there, even when it starts a new manager.
@@ -196,19 +206,43 @@ impl Shell {
         }))
     }
 
-    /// On a shared namespace, moves a virtual clock on to the namespace's (or to `to`), if
-    /// another process moved it later: one simulation, one clock.
-    fn follow_clock(&mut self, to: Option<Time>) -> Result<()> {
-        let Clock::Virtual(now) = self.clock else {
+    /// On a shared namespace, catches up with what other processes did to the clock and
+    /// the settings: one simulation, one clock, one set of settings.
+    fn follow_namespace(&mut self) -> Result<()> {
+        let Some(store) = self.shared_store() else {
             return Ok(());
         };
-        let shared = match to {
-            Some(t) => Some(t),
-            None => self.manager.store().shared_clock(None)?,
-        };
-        if let Some(t) = shared.filter(|&t| t > now) {
-            self.clock = Clock::Virtual(t);
+        let (clock, version) = store.sync_clock(None)?;
+        self.follow_clock(clock);
+        if version != self.settings_version {
+            self.join_settings()?;
         }
+        Ok(())
+    }
+
+    /// Moves a virtual clock on to `to`, if that is later.
+    fn follow_clock(&mut self, to: Time) {
+        if let Clock::Virtual(now) = self.clock
+            && to > now
+        {
+            self.clock = Clock::Virtual(to);
+        }
+    }
+
+    /// On a shared namespace, takes on its settings, or gives it these if it has none yet.
+    fn join_settings(&mut self) -> Result<()> {
+        let Some(store) = self.shared_store() else {
+            return Ok(());
+        };
+        let (version, settings) = shared::settings(store)?;
+        self.settings_version = match settings {
+            Some(settings) => {
+                let now = self.now();
+                self.manager.adopt_settings(&settings, now)?;
+                version
+            }
+            None => shared::share_settings(store, self.manager.config())?,
+        };
         Ok(())
     }
 

@@ -1,11 +1,13 @@
-//! What the processes on a named Redis namespace share beyond its sessions: the event log
-//! and the totals. After each command, the shell adds the command's events and counts to
-//! them in one call; `log` and `stats` there read them back.
+//! What the processes on a named Redis namespace share beyond its sessions and clock: the
+//! settings, the event log and the totals. After each command, the shell adds the
+//! command's events and counts in one call, and the settings if it changed them; `log` and
+//! `stats` there read them back, and each command first takes on settings another process
+//! changed.
 
 use compact_str::CompactString;
 
 use crate::basics::time::Time;
-use crate::manager::{Event, EventKind, Extra, Manager, Stats};
+use crate::manager::{Config, Event, EventKind, Extra, Manager, Stats};
 use crate::store::{Provider, RedisStore};
 use crate::{Error, Result};
 
@@ -37,6 +39,24 @@ impl Published {
         (self.logged, self.totals) = (logged, *m.stats());
         Ok(())
     }
+}
+
+/// The namespace's settings and their version; `None` before any were given.
+pub fn settings(store: &RedisStore) -> Result<(u64, Option<Config>)> {
+    let (version, json) = store.settings(None)?;
+    if json.is_empty() {
+        return Ok((version, None));
+    }
+    let config = serde_json::from_str(&json)
+        .map_err(|e| Error::Store(format!("the shared settings do not read: {e}")))?;
+    Ok((version, Some(config)))
+}
+
+/// Gives the namespace `config` as its settings; returns their new version.
+pub fn share_settings(store: &RedisStore, config: &Config) -> Result<u64> {
+    let json = serde_json::to_string(config)
+        .map_err(|e| Error::Store(format!("the settings do not serialize: {e}")))?;
+    store.settings(Some(&json)).map(|(version, _)| version)
 }
 
 /// The namespace's events, oldest first, how many it forgot, and its totals.

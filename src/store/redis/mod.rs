@@ -90,6 +90,7 @@ scripts!(
     clock: [],
     publish: [],
     shared: [],
+    settings: [],
 );
 
 /// Sessions in a Redis server.
@@ -212,13 +213,27 @@ impl RedisStore {
         self.link.borrow().shown().to_owned()
     }
 
-    /// The namespace's clock, the latest instant any process acted at; moved on to `now`
-    /// first if that is later.
-    pub fn sync_clock(&self, now: Option<Time>) -> Result<Time> {
+    /// The namespace's clock, the latest instant any process acted at, moved on to `now`
+    /// first if that is later; and the version of its settings (0 before any).
+    pub fn sync_clock(&self, now: Option<Time>) -> Result<(Time, u64)> {
         let now = now.map(codec::time).unwrap_or_default();
         let reply = self.call(&self.scripts.clock, &[now.as_bytes()])?;
         match reply.as_slice() {
-            [word, clock] if word == b"clock" => codec::read_time(clock),
+            [word, clock, version] if word == b"clock" => {
+                Ok((codec::read_time(clock)?, codec::number(version)?))
+            }
+            _ => Err(unknown(&reply)),
+        }
+    }
+
+    /// The namespace's settings (as JSON, empty before any) and their version; replaced
+    /// first by `new`, if given.
+    pub fn settings(&self, new: Option<&str>) -> Result<(u64, String)> {
+        let reply = self.call(&self.scripts.settings, &[new.unwrap_or("").as_bytes()])?;
+        match reply.as_slice() {
+            [word, version, json] if word == b"settings" => {
+                Ok((codec::number(version)?, codec::text(json.clone())?))
+            }
             _ => Err(unknown(&reply)),
         }
     }
