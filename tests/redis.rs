@@ -469,6 +469,34 @@ fn processes_on_one_namespace_share_its_settings() {
 }
 
 #[test]
+fn seeded_processes_on_one_namespace_share_one_id_sequence() {
+    let Some(server) = TestRedis::start("ids") else {
+        return;
+    };
+    let seeded = |script: &str| {
+        let out = sessim(
+            &[
+                "--provider",
+                "redis",
+                "--redis-url",
+                &server.url,
+                "--namespace",
+                "class",
+                "--seed",
+                "1",
+            ],
+            script,
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let both = seeded("new\nnew\n") + &seeded("new\n");
+    let alone = text(&sessim(&["--seed", "1"], "new\nnew\nnew\n").stdout);
+    assert_eq!(both, alone);
+    assert_eq!(alone.lines().count(), 3);
+}
+
+#[test]
 fn a_call_before_the_namespace_clock_is_refused_and_writes_nothing() {
     let Some(server) = TestRedis::start("behind") else {
         return;

@@ -19,14 +19,14 @@ pub enum IdGenerator {
     /// The operating system's CSPRNG, as the book's `rand.Read`.
     Os,
     /// A seeded xoshiro256++ generator: reproducible, and therefore predictable. For teaching
-    /// and tests only.
-    Seeded(Box<Xoshiro256PlusPlus>, u64),
+    /// and tests only. With the seed, and how many ids it has drawn.
+    Seeded(Box<Xoshiro256PlusPlus>, u64, u64),
 }
 
 impl IdGenerator {
     /// A reproducible generator. Its ids are predictable: never use them to protect anything.
     pub fn seeded(seed: u64) -> Self {
-        IdGenerator::Seeded(Box::new(Xoshiro256PlusPlus::seed_from_u64(seed)), seed)
+        IdGenerator::Seeded(Box::new(Xoshiro256PlusPlus::seed_from_u64(seed)), seed, 0)
     }
 
     /// A seed for another stream (the GC strategies' draws): the seed of a seeded
@@ -36,7 +36,7 @@ impl IdGenerator {
             IdGenerator::Os => SysRng
                 .try_next_u64()
                 .map_err(|e| Error::Entropy(e.to_string())),
-            IdGenerator::Seeded(_, seed) => Ok(*seed),
+            IdGenerator::Seeded(_, seed, _) => Ok(*seed),
         }
     }
 
@@ -47,15 +47,50 @@ impl IdGenerator {
             IdGenerator::Os => SysRng
                 .try_fill_bytes(&mut bytes)
                 .map_err(|e| Error::Entropy(e.to_string()))?,
-            IdGenerator::Seeded(rng, _) => rng.fill_bytes(&mut bytes),
+            IdGenerator::Seeded(rng, _, drawn) => {
+                rng.fill_bytes(&mut bytes);
+                *drawn += 1;
+            }
         }
         Ok(URL_SAFE.encode(bytes))
+    }
+
+    /// Whether the ids are reproducible, and so the same in every process with the seed.
+    pub fn is_seeded(&self) -> bool {
+        matches!(self, IdGenerator::Seeded(..))
+    }
+
+    /// Id number `n` (from 0) of a seeded generator's sequence, for processes that share
+    /// one sequence by taking numbers in turn; the next id of any other. Numbers taken in
+    /// increasing order cost one draw each.
+    pub fn nth_id(&mut self, n: u64) -> Result<String> {
+        if let IdGenerator::Seeded(_, seed, drawn) = self
+            && n < *drawn
+        {
+            *self = IdGenerator::seeded(*seed);
+        }
+        while let IdGenerator::Seeded(_, _, drawn) = self
+            && *drawn < n
+        {
+            self.next_id()?;
+        }
+        self.next_id()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nth_id_is_the_sequences_nth() {
+        let mut one = IdGenerator::seeded(7);
+        let ids: Vec<String> = (0..6).map(|_| one.next_id().unwrap()).collect();
+        let mut other = IdGenerator::seeded(7);
+        for n in [1, 2, 5, 0, 3] {
+            assert_eq!(other.nth_id(n).unwrap(), ids[n as usize], "id {n}");
+        }
+    }
 
     #[test]
     fn os_ids_are_44_url_safe_characters() {

@@ -24,7 +24,7 @@ impl<S: Store> Manager<S> {
                         check_id(id)?;
                         id.into()
                     }
-                    None => m.ids.next_id()?.into(),
+                    None => m.draw_id()?.into(),
                 };
                 match m.store.create(&candidate, now, placement, &mut m.evicted) {
                     // A generated id that is taken is drawn again.
@@ -156,7 +156,7 @@ impl<S: Store> Manager<S> {
         self.operation(now, |m| {
             let expiry = m.rules().expiry(now);
             loop {
-                let to: CompactString = m.ids.next_id()?.into();
+                let to: CompactString = m.draw_id()?.into();
                 match m.store.rename(id, &to, expiry) {
                     // A generated id that is taken is drawn again.
                     Err(Error::SessionExists(_)) => continue,
@@ -181,6 +181,17 @@ impl<S: Store> Manager<S> {
             m.push(now, &gone.id, gone.last_access, removed(Reason::Destroyed));
             Ok(())
         })
+    }
+
+    /// A generated id. Processes sharing a store and a seed take the seeded sequence's ids
+    /// in turn, as one process would draw them.
+    fn draw_id(&mut self) -> Result<String> {
+        if self.ids.is_seeded()
+            && let Some(n) = self.store.next_id_number()?
+        {
+            return self.ids.nth_id(n);
+        }
+        self.ids.next_id()
     }
 
     fn placement(&self) -> Placement {

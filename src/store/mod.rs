@@ -313,6 +313,12 @@ pub trait Store {
     /// An unknown id is [`crate::Error::NoSuchSession`].
     fn access(&mut self, id: &str, op: Op<'_>, now: Time, expiry: Expiry) -> Result<Access>;
 
+    /// The next number of an id sequence that processes sharing the store take in turn;
+    /// `None` where no other process draws ids from it.
+    fn next_id_number(&self) -> Result<Option<u64>> {
+        Ok(None)
+    }
+
     /// Whether each call is a round trip to a server, which [`Store::read_then`] saves.
     fn remote(&self) -> bool {
         false

@@ -89,6 +89,10 @@ impl Store for Provider {
         each!(self, s => s.remote())
     }
 
+    fn next_id_number(&self) -> Result<Option<u64>> {
+        each!(self, s => s.next_id_number())
+    }
+
     fn read_then(
         &mut self,
         id: &str,

@@ -632,6 +632,18 @@ impl Store for RedisStore {
         true
     }
 
+    fn next_id_number(&self) -> Result<Option<u64>> {
+        if self.own {
+            return Ok(None);
+        }
+        let key = format!("{}meta", self.prefix);
+        let taken: u64 = self
+            .link
+            .borrow_mut()
+            .run(|c| redis::cmd("HINCRBY").arg(&key).arg("ids").arg(1).query(c))?;
+        Ok(Some(taken - 1))
+    }
+
     fn read_then(
         &mut self,
         id: &str,
