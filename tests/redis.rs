@@ -292,17 +292,21 @@ fn a_failed_incr_changes_nothing() {
 
 /// sessim over one named namespace, with `script` on its standard input.
 fn shared(server: &TestRedis, script: &str) -> std::process::Output {
-    sessim(
-        &[
-            "--provider",
-            "redis",
-            "--redis-url",
-            &server.url,
-            "--namespace",
-            "class",
-        ],
-        script,
-    )
+    shared_with(server, &[], script)
+}
+
+/// The same, with more options.
+fn shared_with(server: &TestRedis, more: &[&str], script: &str) -> std::process::Output {
+    let mut args = vec![
+        "--provider",
+        "redis",
+        "--redis-url",
+        &server.url,
+        "--namespace",
+        "class",
+    ];
+    args.extend_from_slice(more);
+    sessim(&args, script)
 }
 
 #[test]
@@ -385,17 +389,9 @@ fn processes_on_one_namespace_share_its_log_and_totals() {
     };
     let out = shared(&server, "new alice\nset alice n 1\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = sessim(
-        &[
-            "--provider",
-            "redis",
-            "--redis-url",
-            &server.url,
-            "--namespace",
-            "class",
-            "--format",
-            "json",
-        ],
+    let out = shared_with(
+        &server,
+        &["--format", "json"],
         "new bob\nincr alice n\nlog\nstats\n",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -436,17 +432,9 @@ fn processes_on_one_namespace_share_its_settings() {
     let out = shared(&server, "config max-lifetime 10m\nconfig defects B1,B7\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     // The namespace's settings win over a joining process's options.
-    let out = sessim(
-        &[
-            "--provider",
-            "redis",
-            "--redis-url",
-            &server.url,
-            "--namespace",
-            "class",
-            "--gc",
-            "php",
-        ],
+    let out = shared_with(
+        &server,
+        &["--gc", "php"],
         "config max-lifetime\nconfig defects\nconfig gc\nconfig capacity 3\n",
     );
     assert_eq!(
@@ -474,19 +462,7 @@ fn seeded_processes_on_one_namespace_share_one_id_sequence() {
         return;
     };
     let seeded = |script: &str| {
-        let out = sessim(
-            &[
-                "--provider",
-                "redis",
-                "--redis-url",
-                &server.url,
-                "--namespace",
-                "class",
-                "--seed",
-                "1",
-            ],
-            script,
-        );
+        let out = shared_with(&server, &["--seed", "1"], script);
         assert!(out.status.success(), "{}", text(&out.stderr));
         text(&out.stdout)
     };
