@@ -103,6 +103,14 @@ pub enum Error {
         /// Its clock.
         clock: crate::basics::time::Time,
     },
+    /// A shared namespace started again (another process's `reset`, a server restarted
+    /// empty): the simulation here started again with it.
+    #[error(
+        "namespace `{0}` started again (another sessim's `reset`, or its server restarted \
+         empty); nothing was done, and the simulation here starts again with it, at its clock \
+         and settings: run the command again"
+    )]
+    NamespaceRestarted(String),
     /// A namespace vanished from Redis twice within one call, though it was started again
     /// in between.
     #[error(

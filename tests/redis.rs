@@ -473,6 +473,59 @@ fn seeded_processes_on_one_namespace_share_one_id_sequence() {
 }
 
 #[test]
+fn a_joining_process_takes_the_namespace_settings_before_its_start_up_gc() {
+    let Some(server) = TestRedis::start("join") else {
+        return;
+    };
+    let out = shared_with(
+        &server,
+        &["--max-lifetime", "2h"],
+        "new alice\nnew bob\nadvance-clock 90m\ntouch bob\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Under the namespace's 2h, alice (idle 90m) is live: a joiner's own 1h must not reap
+    // her at its start-up GC.
+    let out = shared(&server, "config max-lifetime\nshow alice\n");
+    let shown = text(&out.stdout);
+    assert!(shown.starts_with("max-lifetime = 2h\n"), "{shown}");
+    assert!(shown.contains("state        live\n"), "{shown}");
+    // Once she has expired, a joiner's start-up GC reaps her, and the shared log says so.
+    let out = shared(&server, "config max-lifetime 1h\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = shared(&server, "list\nlog alice\n");
+    let shown = text(&out.stdout);
+    assert!(!shown.contains("│ alice"), "{shown}");
+    assert!(shown.contains("removed: gc"), "{shown}");
+}
+
+#[test]
+fn a_reset_in_one_process_starts_the_others_again() {
+    let Some(server) = TestRedis::start("restart") else {
+        return;
+    };
+    let options = [
+        "--provider",
+        "redis",
+        "--redis-url",
+        server.url.as_str(),
+        "--namespace",
+        "class",
+    ];
+    let mut one = sessim::Simulation::new(&options).expect("starts");
+    let mut two = sessim::Simulation::new(&options).expect("starts");
+    one.run("config max-lifetime 5m");
+    one.run("advance-clock 3m");
+    one.run("new alice");
+    assert_eq!(two.run("clock"), "2026-01-01T00:03:00Z\n");
+    assert!(two.run("reset").starts_with("fresh simulation"));
+    let refused = one.run("clock");
+    assert!(refused.contains("started again"), "{refused}");
+    assert_eq!(one.run("clock"), "2026-01-01T00:00:00Z\n");
+    assert_eq!(one.run("config max-lifetime"), "max-lifetime = 1h\n");
+    assert_eq!(one.run("list"), "(no sessions)\n");
+}
+
+#[test]
 fn a_call_before_the_namespace_clock_is_refused_and_writes_nothing() {
     let Some(server) = TestRedis::start("behind") else {
         return;

@@ -111,7 +111,10 @@ impl<S: Store> Manager<S> {
             now: start,
             over_left: 0,
         };
+        // The start-up GC (the book's `go GC()`): on a store that holds sessions already,
+        // its removals are logged and counted.
         manager.begin(start)?;
+        manager.finish()?;
         Ok(manager)
     }
 

@@ -22,8 +22,8 @@ use reply::{Listing, Outcome, SessionRow, Summary};
 use crate::basics::clock::Clock;
 use crate::basics::time::Time;
 use crate::gc::Cause;
-use crate::manager::Manager;
-use crate::store::redis::Namespace;
+use crate::manager::{Config, Manager};
+use crate::store::redis::{Namespace, Standing};
 use crate::store::{End, MemoryStore, Provider, RedisStore, Store, View};
 use crate::web::Clients;
 use crate::{Error, Result};
@@ -47,8 +47,8 @@ pub struct Shell {
     shapes: Vec<Shape>,
     /// What this process added to a shared namespace's log and totals.
     published: shared::Published,
-    /// The version of a shared namespace's settings that the manager's are.
-    settings_version: u64,
+    /// Where a shared namespace stood when this process last caught up with it.
+    joined: Option<Standing>,
 }
 
 impl Shell {
@@ -59,7 +59,7 @@ impl Shell {
 
     /// A new simulation whose line language is `commands`.
     pub fn with_commands(options: Options, commands: &'static [Command]) -> Result<Shell> {
-        let (manager, clock) = simulation(&options, false)?;
+        let (manager, clock, joined) = simulation(&options, false)?;
         let mut shell = Shell {
             manager,
             clock,
@@ -69,22 +69,20 @@ impl Shell {
             commands,
             shapes: commands.iter().map(|c| Shape::of(c.args)).collect(),
             published: shared::Published::default(),
-            settings_version: 0,
+            joined,
         };
-        shell.join_settings()?;
+        shell.publish()?;
         Ok(shell)
     }
 
     /// Starts a fresh simulation with `options`; on error the current one goes on. A named
     /// Redis namespace is emptied and started again.
     pub fn reset(&mut self, options: Options) -> Result<()> {
-        (self.manager, self.clock) = simulation(&options, true)?;
+        (self.manager, self.clock, self.joined) = simulation(&options, true)?;
         self.published = shared::Published::default();
-        self.settings_version = 0;
-        self.join_settings()?;
         self.clients = Clients::default();
         self.options = options;
-        Ok(())
+        self.publish()
     }
 
     /// The options the simulation started with (the settings in force are the manager's).
@@ -181,11 +179,15 @@ impl Shell {
         if command.kind != Kind::Shell && self.now() > before {
             self.manager.store().shared_clock(Some(self.now()))?;
         }
-        if let Some(store) = self.manager.store().redis().filter(|r| r.shared()) {
-            self.published.publish(store, &self.manager)?;
-            if *self.manager.config() != settings {
-                self.settings_version = shared::share_settings(store, self.manager.config())?;
-            }
+        self.publish()?;
+        if let (Some(store), Some(joined)) = (self.shared_store(), self.joined.as_ref())
+            && *self.manager.config() != settings
+        {
+            let version = shared::share_settings(store, self.manager.config())?;
+            self.joined = Some(Standing {
+                settings_version: version,
+                ..joined.clone()
+            });
         }
         // What the manager's operations caused; a shell command (`reset`) caused nothing
         // there, even when it starts a new manager.
@@ -207,15 +209,36 @@ impl Shell {
     }
 
     /// On a shared namespace, catches up with what other processes did to the clock and
-    /// the settings: one simulation, one clock, one set of settings.
+    /// the settings: one simulation, one clock, one set of settings. A namespace that
+    /// started again is joined afresh, and the command is not run.
     fn follow_namespace(&mut self) -> Result<()> {
-        let Some(store) = self.shared_store() else {
+        let (Some(store), Some(joined)) = (self.shared_store(), self.joined.as_ref()) else {
             return Ok(());
         };
-        let (clock, version) = store.sync_clock(None)?;
-        self.follow_clock(clock);
-        if version != self.settings_version {
-            self.join_settings()?;
+        let now = store.sync_clock(None)?;
+        if now.epoch != joined.epoch {
+            (self.manager, self.clock, self.joined) = simulation(&self.options, false)?;
+            self.published = shared::Published::default();
+            self.clients = Clients::default();
+            self.publish()?;
+            let name = self.shared_store().map(|s| s.namespace().to_owned());
+            return Err(Error::NamespaceRestarted(name.unwrap_or_default()));
+        }
+        let settings = if now.settings_version == joined.settings_version {
+            None
+        } else {
+            Some(shared::settings(store)?)
+        };
+        self.follow_clock(now.clock);
+        if let Some((version, settings)) = settings {
+            if let Some(settings) = settings {
+                let at = self.now();
+                self.manager.adopt_settings(&settings, at)?;
+            }
+            self.joined = Some(Standing {
+                settings_version: version,
+                ..now
+            });
         }
         Ok(())
     }
@@ -229,20 +252,12 @@ impl Shell {
         }
     }
 
-    /// On a shared namespace, takes on its settings, or gives it these if it has none yet.
-    fn join_settings(&mut self) -> Result<()> {
-        let Some(store) = self.shared_store() else {
-            return Ok(());
-        };
-        let (version, settings) = shared::settings(store)?;
-        self.settings_version = match settings {
-            Some(settings) => {
-                let now = self.now();
-                self.manager.adopt_settings(&settings, now)?;
-                version
-            }
-            None => shared::share_settings(store, self.manager.config())?,
-        };
+    /// On a shared namespace, adds what the manager did since last time to its log and
+    /// totals.
+    fn publish(&mut self) -> Result<()> {
+        if let Some(store) = self.manager.store().redis().filter(|r| r.shared()) {
+            self.published.publish(store, &self.manager)?;
+        }
         Ok(())
     }
 
@@ -293,9 +308,13 @@ impl Shell {
 }
 
 /// A manager and a clock, as `options` ask; with `restart`, a named Redis namespace is
-/// emptied first. On a shared namespace, a virtual clock starts at the namespace's clock if
-/// that is later than the start.
-fn simulation(options: &Options, restart: bool) -> Result<(Manager<Provider>, Clock)> {
+/// emptied first. On a shared namespace, the manager takes the namespace's settings (or
+/// gives it its own, if it has none), and a virtual clock starts at the namespace's clock
+/// if that is later than the start; where it stood is returned too.
+fn simulation(
+    options: &Options,
+    restart: bool,
+) -> Result<(Manager<Provider>, Clock, Option<Standing>)> {
     let store = match &options.store {
         StoreChoice::Memory => Provider::Memory(MemoryStore::default()),
         StoreChoice::Redis { url, namespace } => {
@@ -310,18 +329,31 @@ fn simulation(options: &Options, restart: bool) -> Result<(Manager<Provider>, Cl
             Provider::Redis(Box::new(store))
         }
     };
+    let mut config = options.config.clone();
+    let mut joined = None;
+    if let Some(redis) = store.redis().filter(|r| r.shared()) {
+        let standing = redis.sync_clock(None)?;
+        // The namespace's settings win, all but the log's bound, which is this process's.
+        if let (_, Some(settings)) = shared::settings(redis)? {
+            config = Config {
+                log_capacity: config.log_capacity,
+                ..settings
+            };
+        }
+        joined = Some(standing);
+    }
     let clock = match options.clock {
         ClockKind::Virtual => {
-            let shared = store.shared_clock(None)?;
+            let shared = joined.as_ref().map(|s| s.clock);
             Clock::Virtual(shared.map_or(options.start, |t| t.max(options.start)))
         }
         ClockKind::System => Clock::System(options.system_clock_ahead),
     };
-    let manager = Manager::with_store(
-        store,
-        options.config.clone(),
-        options.id_generator(),
-        clock.now(),
-    )?;
-    Ok((manager, clock))
+    let manager = Manager::with_store(store, config, options.id_generator(), clock.now())?;
+    if let (Some(redis), Some(standing)) = (manager.store().redis(), joined.as_mut())
+        && standing.settings_version == 0
+    {
+        standing.settings_version = shared::share_settings(redis, manager.config())?;
+    }
+    Ok((manager, clock, joined))
 }

@@ -31,7 +31,7 @@ impl Provider {
     /// later; `None` where no other process can move the clock (memory, a fresh namespace).
     pub fn shared_clock(&self, now: Option<Time>) -> Result<Option<Time>> {
         match self {
-            Provider::Redis(r) if r.shared() => r.sync_clock(now).map(|(t, _)| Some(t)),
+            Provider::Redis(r) if r.shared() => r.sync_clock(now).map(|s| Some(s.clock)),
             _ => Ok(None),
         }
     }

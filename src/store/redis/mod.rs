@@ -117,6 +117,17 @@ impl std::fmt::Debug for RedisStore {
     }
 }
 
+/// Where a namespace stands, as each command of a process on it checks first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    /// Its clock: the latest instant any process acted at.
+    pub clock: Time,
+    /// The version of its settings; 0 before any.
+    pub settings_version: u64,
+    /// Made anew each time it starts (after a `reset`, or a server restarted empty).
+    pub epoch: String,
+}
+
 /// What the processes on a namespace share beyond the sessions.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shared {
@@ -213,15 +224,17 @@ impl RedisStore {
         self.link.borrow().shown().to_owned()
     }
 
-    /// The namespace's clock, the latest instant any process acted at, moved on to `now`
-    /// first if that is later; and the version of its settings (0 before any).
-    pub fn sync_clock(&self, now: Option<Time>) -> Result<(Time, u64)> {
+    /// Where the namespace stands: its clock, the latest instant any process acted at,
+    /// moved on to `now` first if that is later; its settings' version; its epoch.
+    pub fn sync_clock(&self, now: Option<Time>) -> Result<Standing> {
         let now = now.map(codec::time).unwrap_or_default();
         let reply = self.call(&self.scripts.clock, &[now.as_bytes()])?;
         match reply.as_slice() {
-            [word, clock, version] if word == b"clock" => {
-                Ok((codec::read_time(clock)?, codec::number(version)?))
-            }
+            [word, clock, version, epoch] if word == b"clock" => Ok(Standing {
+                clock: codec::read_time(clock)?,
+                settings_version: codec::number(version)?,
+                epoch: codec::text(epoch.clone())?,
+            }),
             _ => Err(unknown(&reply)),
         }
     }
@@ -312,9 +325,11 @@ impl RedisStore {
         Ok(words)
     }
 
-    /// Starts the namespace unless it is started; whether it did.
+    /// Starts the namespace unless it is started, in a new epoch; whether it did.
     fn init(&self) -> Result<bool> {
-        let started: i64 = self.invoke(&self.scripts.init, &[LAYOUT.as_bytes()])?;
+        let epoch = format!("{:016x}", rand::random::<u64>());
+        let started: i64 =
+            self.invoke(&self.scripts.init, &[LAYOUT.as_bytes(), epoch.as_bytes()])?;
         Ok(started == 1)
     }
 
