@@ -526,6 +526,37 @@ fn a_reset_in_one_process_starts_the_others_again() {
 }
 
 #[test]
+fn a_fresh_namespace_is_deleted_when_a_signal_ends_sessim() {
+    let Some(server) = TestRedis::start("signal") else {
+        return;
+    };
+    for signal in ["TERM", "HUP", "INT"] {
+        let mut child = spawn(
+            &["--provider", "redis", "--redis-url", &server.url],
+            Stdio::piped(),
+        );
+        let mut stdin = child.stdin.take().expect("stdin");
+        use std::io::Write as _;
+        stdin.write_all(b"new alice\n").expect("writes");
+        // Wait for the session to be stored, then end sessim by the signal.
+        let stored = (0..200).any(|_| {
+            std::thread::sleep(Duration::from_millis(25));
+            keys(&server).iter().any(|k| k.ends_with(":s:alice"))
+        });
+        assert!(stored, "{:?}", keys(&server));
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let out = child.wait_with_output().expect("ends");
+        assert!(!out.status.success(), "SIG{signal}");
+        assert_eq!(keys(&server), Vec::<String>::new(), "SIG{signal}");
+        drop(stdin);
+    }
+}
+
+#[test]
 fn a_call_before_the_namespace_clock_is_refused_and_writes_nothing() {
     let Some(server) = TestRedis::start("behind") else {
         return;

@@ -99,7 +99,7 @@ fn say_namespace(shell: &Shell) {
         let stored = shell.manager().stored().unwrap_or_default();
         let plural = if stored == 1 { "" } else { "s" };
         format!(
-            "resumed at {}, {stored} session{plural} stored",
+            "resumed at {}, {stored} session{plural} stored; its settings apply",
             shell.now()
         )
     } else {

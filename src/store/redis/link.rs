@@ -85,6 +85,11 @@ impl Link {
     fn error(&self, e: &RedisError) -> Error {
         let detail = if e.is_connection_refusal() {
             "connection refused; is redis-server running there?".to_owned()
+        } else if e.is_connection_dropped() || e.is_io_error() {
+            format!(
+                "the connection was lost ({}); is redis-server still running there?",
+                e.to_string().replace('\n', " ")
+            )
         } else {
             e.to_string().replace('\n', " ")
         };

@@ -24,6 +24,7 @@
 //!
 //! Redis's own expiry (`EXPIRE`) is never used: the virtual clock decides.
 
+mod cleanup;
 mod codec;
 mod link;
 
@@ -201,6 +202,9 @@ impl RedisStore {
         if !resumed {
             store.init()?;
         }
+        if own {
+            cleanup::register(url, &store.prefix);
+        }
         Ok(store)
     }
 
@@ -298,16 +302,7 @@ impl RedisStore {
 
     /// Deletes every key of the namespace.
     pub fn delete_all(&self) -> Result<()> {
-        let pattern = format!("{}*", self.prefix);
-        self.link.borrow_mut().run(|c| {
-            loop {
-                let keys = scan_all(c, &pattern, 1000)?;
-                if keys.is_empty() {
-                    return Ok(());
-                }
-                redis::cmd("UNLINK").arg(&keys).exec(c)?;
-            }
-        })
+        cleanup::delete(&mut self.link.borrow_mut(), &self.prefix)
     }
 
     /// Runs `script` with the prefix and `args`, and returns its reply's elements. A
@@ -398,7 +393,9 @@ impl Drop for RedisStore {
     fn drop(&mut self) {
         // Nothing can be reported from here: a Redis that is gone keeps the keys.
         if self.own {
-            let _ = self.delete_all();
+            if self.delete_all().is_ok() {
+                cleanup::unregister(&self.prefix);
+            }
         } else if self.reaped > 0 {
             let key = self.reaped_key.clone();
             let _ = self
