@@ -11,6 +11,7 @@ use similar::TextDiff;
 use super::matcher;
 use super::parse::{self, Case, ParseError, Piece, Transcript, substitutions};
 use super::pattern::{Captures, Pattern};
+use crate::Error;
 use crate::front::step::Printer;
 use crate::render::Style;
 use crate::shell::Shell;
@@ -70,6 +71,9 @@ pub enum ReplayError {
     /// It is malformed.
     #[error("{0}")]
     Parse(#[from] ParseError),
+    /// Its simulation could not start: the store failed.
+    #[error("{0}: error: the simulation could not start: {1}")]
+    Start(String, String),
 }
 
 /// The largest transcript read, in bytes: a bound, so that `replay /dev/zero` fails.
@@ -123,12 +127,15 @@ pub fn check(
         format: options.format,
         style: Style::PLAIN,
     };
-    let mut shell = Shell::new(options).map_err(|e| {
-        ReplayError::Parse(ParseError {
+    let mut shell = Shell::new(options).map_err(|e| match e {
+        Error::Redis { .. } | Error::Store(_) => {
+            ReplayError::Start(t.path.display().to_string(), e.to_string())
+        }
+        e => ReplayError::Parse(ParseError {
             path: t.path.display().to_string(),
             line: 1,
             message: e.to_string(),
-        })
+        }),
     })?;
     // `[..PROVIDER..]` matches exactly the store in force, so that a line naming it holds
     // on every store.
@@ -172,7 +179,8 @@ pub fn check(
             skipped,
         });
     }
-    // `provider = book` sets the defects: the two override each other.
+    // The directive `provider = book` sets the defects: the two override each other. The
+    // option `--provider` is the store, which no directive sets.
     fn setting(name: &str) -> &str {
         if name == "provider" { "defects" } else { name }
     }
@@ -182,7 +190,7 @@ pub fn check(
         cases,
         options: given
             .iter()
-            .filter(|(name, _)| !set.contains(&setting(name)))
+            .filter(|(name, _)| !set.contains(&name.as_str()))
             .filter(|pair| !is_default(pair))
             .map(|(name, value)| option_text(name, value))
             .collect(),
