@@ -557,6 +557,38 @@ fn a_fresh_namespace_is_deleted_when_a_signal_ends_sessim() {
 }
 
 #[test]
+fn replay_names_the_store_beside_a_transcript_that_sets_its_defects() {
+    let Some(server) = TestRedis::start("label") else {
+        return;
+    };
+    let lesson = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/transcripts/lessons/20-web-cookies.md"
+    );
+    let out = sessim(
+        &[
+            "replay",
+            "--provider",
+            "redis",
+            "--redis-url",
+            &server.url,
+            lesson,
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let expected = format!(
+        "commands, with --provider redis --redis-url {})\n",
+        server.url
+    );
+    assert!(
+        text(&out.stdout).contains(&expected),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
 fn a_call_before_the_namespace_clock_is_refused_and_writes_nothing() {
     let Some(server) = TestRedis::start("behind") else {
         return;
