@@ -25,7 +25,7 @@ impl Published {
     pub fn publish(&mut self, store: &RedisStore, m: &Manager<Provider>) -> Result<()> {
         let log = m.log();
         let logged = log.len() as u64 + log.dropped();
-        let fresh = usize::try_from(logged - self.logged).unwrap_or(usize::MAX);
+        let fresh = usize::try_from(logged.saturating_sub(self.logged)).unwrap_or(usize::MAX);
         let events: Vec<Vec<u8>> = log
             .iter()
             .skip(log.len().saturating_sub(fresh))
