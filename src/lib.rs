@@ -52,6 +52,7 @@ pub mod gc;
 pub mod manager;
 pub mod render;
 pub mod rules;
+pub mod serve;
 pub mod shell;
 pub mod store;
 pub mod transcript;

@@ -188,11 +188,7 @@ fn run_one(
         }
         let jar = jars[hit.visitor as usize].get_or_insert_with(Jar::default);
         let path = hit.page.path();
-        let request = Request {
-            path: path.to_owned(),
-            params: Vec::new(),
-            cookie: jar.header(path, hit.at),
-        };
+        let request = Request::get(path, Vec::new(), jar.header(path, hit.at));
         let response = m.together(hit.at, None, |m| pages::serve(m, &request, hit.at))?;
         for header in &response.set_cookie {
             jar.receive(header, hit.at);

@@ -15,6 +15,7 @@ use super::cli::{Cli, Sub, terminal_width};
 use super::record::Recorder;
 use super::repl;
 use super::script::{self, Ending, ScriptFlags};
+use super::serve;
 use super::step::Printer;
 use crate::render::Style;
 use crate::shell::Shell;
@@ -62,6 +63,13 @@ fn run(cli: Cli) -> u8 {
             compare(options, given.into_iter().chain(paths).flatten())
         }
         Some(Sub::Help { topic }) => help(topic.as_deref()),
+        Some(Sub::Serve {
+            listen,
+            read_timeout,
+        }) => match start(options) {
+            Ok((shell, printer)) => serve::main(shell, printer, &listen, read_timeout),
+            Err(code) => code,
+        },
         Some(Sub::Bench {
             sessions,
             ops,
@@ -164,7 +172,7 @@ fn help(topic: Option<&str>) -> u8 {
     let text = match topic {
         None => cli.render_long_help().to_string(),
         // A subcommand the prompt does not have: clap's help for it.
-        Some(name @ ("run" | "replay" | "record" | "bench")) => {
+        Some(name @ ("run" | "replay" | "record" | "bench" | "serve")) => {
             match Cli::try_parse_from(["sessim", name, "--help"]) {
                 Err(shown) => shown.render().to_string(),
                 Ok(_) => return usage_error(&format!("no help on `{name}`")),

@@ -89,6 +89,17 @@ pub enum Sub {
         /// A subcommand, a command of the prompt, or a topic.
         topic: Option<String>,
     },
+    /// Serve the book's pages (/, /login, /count, /logout) over HTTP to real browsers, with
+    /// /sessions showing the store; the prompt stays open and drives the clock.
+    Serve {
+        /// The address to listen on; other than loopback, anyone who can reach it can use
+        /// it (a warning says so).
+        #[arg(long, value_name = "HOST:PORT", default_value = crate::serve::DEFAULT_LISTEN)]
+        listen: String,
+        /// How long a request may take to arrive whole; a slower one gets 408.
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = positive_duration)]
+        read_timeout: std::time::Duration,
+    },
     /// Run the standard performance workload (on the memory store, or --provider redis).
     Bench {
         /// Sessions created (N).
@@ -101,6 +112,15 @@ pub enum Sub {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+}
+
+/// A duration longer than zero, as `5s` or `500ms`.
+fn positive_duration(text: &str) -> Result<std::time::Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(d) if d.is_zero() => Err("must be longer than 0s".to_owned()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Whether standard output is a terminal.

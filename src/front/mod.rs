@@ -1,4 +1,4 @@
-//! The front ends: the command line, the REPL, scripts (`run`), `record` and `bench`. Each
+//! The front ends: the command line, the REPL, scripts (`run`), `record`, `bench` and `serve`. Each
 //! reads lines from somewhere, takes the one shared [`step`] for each, and puts the result
 //! somewhere; `replay` does the same in [`crate::transcript`].
 
@@ -8,5 +8,6 @@ pub mod cli;
 pub mod record;
 pub mod repl;
 pub mod script;
+pub mod serve;
 pub mod simulation;
 pub mod step;

@@ -47,6 +47,11 @@ impl Simulation {
     pub fn shell(&self) -> &Shell {
         &self.shell
     }
+
+    /// The simulation's shell, to serve it (`sessim::serve`).
+    pub fn into_shell(self) -> Shell {
+        self.shell
+    }
 }
 
 /// Executes each line of `script` on a fresh simulation with `options` (see

@@ -157,7 +157,7 @@ pub trait Sweeper {
 }
 
 /// When expired sessions are swept.
-pub trait Strategy: std::fmt::Debug {
+pub trait Strategy: std::fmt::Debug + Send {
     /// Which strategy it is.
     fn kind(&self) -> Kind;
 

@@ -28,8 +28,10 @@ pub fn visit(
         .iter()
         .map(|(n, val)| format!("{}={}", query_escape(n), query_escape(val)))
         .collect();
-    let _ = write!(out, "GET {}", v.request.path);
-    if !query.is_empty() {
+    // A real browser's form (`sessim serve`) comes in the body, not the query.
+    let form = v.request.method == "POST";
+    let _ = write!(out, "{} {}", v.request.method, v.request.path);
+    if !query.is_empty() && !form {
         let _ = write!(out, "?{}", query.join("&"));
     }
     out.push('\n');
@@ -38,6 +40,9 @@ pub fn visit(
         "Cookie: {}",
         v.request.cookie.as_deref().unwrap_or("(none)")
     );
+    if !query.is_empty() && form {
+        let _ = writeln!(out, "Form: {}", query.join("&"));
+    }
     for e in events {
         if matches!(
             e.kind,

@@ -17,7 +17,7 @@ use std::ops::ControlFlow;
 use args::{Args, Limit, Shape};
 use commands::{COMMANDS, Command, Complete, Kind};
 use options::{ClockKind, Options, StoreChoice};
-use reply::{Listing, Outcome, SessionRow, Summary};
+use reply::{Listing, Outcome, Reply, SessionRow, Summary, Visit};
 
 use crate::basics::clock::Clock;
 use crate::basics::time::Time;
@@ -25,7 +25,7 @@ use crate::gc::Cause;
 use crate::manager::{Config, Manager};
 use crate::store::redis::{Namespace, Standing};
 use crate::store::{End, MemoryStore, Provider, RedisStore, Store, View};
-use crate::web::Clients;
+use crate::web::{Clients, Request};
 use crate::{Error, Result};
 
 /// How many rows `list`, `lru`, `timeline`, `gc` and `log` show by default.
@@ -163,20 +163,49 @@ impl Shell {
         let at = at.ok_or_else(|| commands::unknown(self.commands, name))?;
         let command = &self.commands[at];
         let mut args = Args::new(command, self.shapes[at], rest)?;
+        self.perform(command.name, command.kind, |sh| {
+            (command.run)(sh, &mut args)
+        })
+        .map(Some)
+    }
+
+    /// A real browser's `request` for one of the book's pages (`sessim serve`), answered
+    /// as `visit` answers a simulated one; `client` names the browser in the events.
+    pub fn answer(&mut self, client: &str, request: Request) -> Result<Outcome> {
+        self.perform("visit", Kind::Act, |sh| {
+            let now = sh.now();
+            let response = crate::web::answer(&mut sh.manager, client, &request, now)?;
+            Ok(Reply::Visit(Visit {
+                client: client.to_owned(),
+                session: response.session().map(str::to_owned),
+                request,
+                response,
+            }))
+        })
+    }
+
+    /// Runs one command, `name` of `kind`, as `run` does it: caught up with a shared
+    /// namespace first, published to it after, with what the manager's operations caused.
+    fn perform(
+        &mut self,
+        name: &'static str,
+        kind: Kind,
+        run: impl FnOnce(&mut Shell) -> Result<Reply>,
+    ) -> Result<Outcome> {
         let ops = self.manager.operations();
         self.follow_namespace()?;
-        if command.kind == Kind::Look {
+        if kind == Kind::Look {
             self.catch_up()?;
         }
         let (before, settings) = (self.now(), self.manager.config().clone());
-        let reply = match (command.run)(self, &mut args) {
+        let reply = match run(self) {
             Err(Error::ClockMoved { namespace, clock }) => {
                 self.follow_clock(clock);
                 return Err(Error::ClockMoved { namespace, clock });
             }
             reply => reply?,
         };
-        if command.kind != Kind::Shell && self.now() > before {
+        if kind != Kind::Shell && self.now() > before {
             self.manager.store().shared_clock(Some(self.now()))?;
         }
         self.publish()?;
@@ -191,21 +220,21 @@ impl Shell {
         }
         // What the manager's operations caused; a shell command (`reset`) caused nothing
         // there, even when it starts a new manager.
-        let fresh = self.manager.operations() != ops && command.kind != Kind::Shell;
+        let fresh = self.manager.operations() != ops && kind != Kind::Shell;
         let m = &self.manager;
         let auto = m
             .runs()
             .iter()
             .filter(|r| r.cause != Cause::Manual && fresh);
-        Ok(Some(Outcome {
-            command: command.name,
+        Ok(Outcome {
+            command: name,
             reply,
             runs: auto
                 .map(|r| m.report(r, usize::MAX))
                 .collect::<Result<_>>()?,
             quiet_runs: m.quiet_runs().filter(|_| fresh),
             events: if fresh { m.events()? } else { Vec::new() },
-        }))
+        })
     }
 
     /// On a shared namespace, catches up with what other processes did to the clock and
@@ -356,4 +385,14 @@ fn simulation(
         standing.settings_version = shared::share_settings(redis, manager.config())?;
     }
     Ok((manager, clock, joined))
+}
+
+#[cfg(test)]
+mod tests {
+    /// `sessim serve` shares one shell between its threads.
+    #[test]
+    fn a_shell_can_move_between_threads() {
+        fn send<T: Send>() {}
+        send::<super::Shell>();
+    }
 }

@@ -19,6 +19,9 @@ pub use jar::{Jar, Kept};
 /// A request a client makes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Request {
+    /// `GET`, or `POST` for a form a real browser sent (`sessim serve`).
+    #[serde(skip_serializing_if = "is_get")]
+    pub method: String,
     /// The page, such as `/count`.
     pub path: String,
     /// Its parameters, such as `user=alice`, in order.
@@ -28,7 +31,21 @@ pub struct Request {
     pub cookie: Option<String>,
 }
 
+fn is_get(method: &str) -> bool {
+    method == "GET"
+}
+
 impl Request {
+    /// A `GET` of `path` with `params`, sending `cookie`.
+    pub fn get(path: &str, params: Vec<(String, String)>, cookie: Option<String>) -> Request {
+        Request {
+            method: "GET".to_owned(),
+            path: path.to_owned(),
+            params,
+            cookie,
+        }
+    }
+
     /// The first value of parameter `name`.
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params
@@ -134,12 +151,9 @@ impl Clients {
         now: Time,
     ) -> Result<(Request, Response)> {
         check_name(name)?;
-        let request = Request {
-            path: path.to_owned(),
-            params,
-            cookie: self.jars.get(name).and_then(|j| j.header(path, now)),
-        };
-        let response = m.together(now, Some(name), |m| pages::serve(m, &request, now))?;
+        let cookie = self.jars.get(name).and_then(|j| j.header(path, now));
+        let request = Request::get(path, params, cookie);
+        let response = answer(m, name, &request, now)?;
         let jar = self.jars.entry(name.to_owned()).or_default();
         for header in &response.set_cookie {
             jar.receive(header, now);
@@ -186,6 +200,31 @@ impl Clients {
         };
         Error::Invalid(format!("no client `{}`; {hint}", crate::error::shown(name)))
     }
+}
+
+/// `client`'s `request` answered at `now` by `m`'s site: the one way into the book's pages,
+/// for simulated browsers (`visit`) and real ones (`sessim serve`) alike.
+pub fn answer<S: Store>(
+    m: &mut Manager<S>,
+    client: &str,
+    request: &Request,
+    now: Time,
+) -> Result<Response> {
+    m.together(now, Some(client), |m| pages::serve(m, request, now))
+}
+
+/// The parameters of a query string or a form body (`a=1&b=x+y`), unescaped as Go's
+/// `url.ParseQuery` does; an error names the bad escape.
+pub fn parse_query(query: &str) -> std::result::Result<Vec<(String, String)>, String> {
+    let mut params = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        params.push((
+            escape::query_unescape(name)?,
+            escape::query_unescape(value)?,
+        ));
+    }
+    Ok(params)
 }
 
 /// Refuses a client name that is not one printable word.

@@ -5,8 +5,7 @@ use super::{Command, Complete, Kind};
 use crate::shell::Shell;
 use crate::shell::args::Args;
 use crate::shell::reply::{ClientRow, CookieChange, Reply, Visit};
-use crate::web::escape::query_unescape;
-use crate::web::{Kept, pages::PATHS};
+use crate::web::{Kept, pages::PATHS, parse_query};
 use crate::{Error, Result};
 
 /// `visit CLIENT PATH [NAME=VALUE...]`
@@ -35,14 +34,8 @@ fn visit(sh: &mut Shell, a: &mut Args<'_>) -> Result<Reply> {
     if !path.starts_with('/') {
         return Err(a.usage(&format!("a path starts with `/`, as {}", PATHS.join(" "))));
     }
-    let mut params = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let unescaped = |t: &str| {
-            query_unescape(t).map_err(|e| Error::Invalid(format!("invalid query `{query}`: {e}")))
-        };
-        params.push((unescaped(name)?, unescaped(value)?));
-    }
+    let mut params =
+        parse_query(query).map_err(|e| Error::Invalid(format!("invalid query `{query}`: {e}")))?;
     for word in a.rest() {
         let Some((name, value)) = word.split_once('=') else {
             return Err(a.usage(&format!(

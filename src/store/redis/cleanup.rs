@@ -1,6 +1,7 @@
 //! Fresh namespaces are deleted when sessim ends: by their store's drop on a clean exit,
 //! and by a watcher thread when a signal (SIGINT, SIGTERM, SIGHUP) ends the process.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, Once};
 
 use super::link::Link;
@@ -10,6 +11,16 @@ use crate::Result;
 static LIVE: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 
 static WATCH: Once = Once::new();
+
+/// Set when the program stops cleanly on SIGINT and SIGTERM itself (`sessim serve`), and
+/// drops its stores, which deletes their fresh namespaces.
+static STOPS_ITSELF: AtomicBool = AtomicBool::new(false);
+
+/// Leaves SIGINT and SIGTERM to the program, which stops cleanly on them; SIGHUP still
+/// deletes the fresh namespaces and ends the process.
+pub fn program_stops_itself() {
+    STOPS_ITSELF.store(true, Ordering::SeqCst);
+}
 
 /// Notes a fresh namespace, to be deleted if a signal ends the process.
 pub fn register(url: &str, prefix: &str) {
@@ -48,7 +59,10 @@ fn watch() {
         return;
     };
     std::thread::spawn(move || {
-        if let Some(signal) = signals.forever().next() {
+        for signal in signals.forever() {
+            if signal != SIGHUP && STOPS_ITSELF.load(Ordering::SeqCst) {
+                continue;
+            }
             let live = LIVE.lock().map(|l| l.clone()).unwrap_or_default();
             for (url, prefix) in live {
                 if let Ok(mut link) = Link::new(&url) {

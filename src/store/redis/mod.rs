@@ -25,6 +25,7 @@
 //! Redis's own expiry (`EXPIRE`) is never used: the virtual clock decides.
 
 mod cleanup;
+pub use cleanup::program_stops_itself;
 mod codec;
 mod link;
 

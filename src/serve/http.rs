@@ -1,0 +1,307 @@
+//! HTTP/1.1 on one connection: each request's head read within size limits and a deadline
+//! (parsed by `httparse`), its form body, and the response written back.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+/// The longest request line taken: longer is 414.
+pub const MAX_LINE: usize = 8 * 1024;
+/// The longest head (request line and headers) taken: longer is 431.
+pub const MAX_HEAD: usize = 16 * 1024;
+/// The longest body taken (a login form): longer is 413.
+pub const MAX_BODY: usize = 16 * 1024;
+/// The most headers taken: more is 431.
+const MAX_HEADERS: usize = 64;
+
+/// A request as it came.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The request target: a path and maybe `?` and a query.
+    pub target: String,
+    /// The headers, names in lower case, in order.
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The body (empty unless `Content-Length` gave one).
+    pub body: Vec<u8>,
+    /// Whether the client keeps the connection for another request.
+    pub keep_alive: bool,
+}
+
+impl Request {
+    /// The values of header `name` (lower case), in order.
+    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// The first value of header `name` (lower case) as text, if it is UTF-8.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let (_, value) = self.headers.iter().find(|(n, _)| n == name)?;
+        std::str::from_utf8(value).ok()
+    }
+}
+
+/// A response to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// The status code.
+    pub status: u16,
+    /// Headers besides `Content-Length` and `Connection`, in order.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A response with `status`, a body of `content_type`, and no other header.
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
+        Response {
+            status,
+            headers: vec![("Content-Type", content_type.to_owned())],
+            body: body.into(),
+        }
+    }
+
+    /// A plain-text answer.
+    pub fn text(status: u16, body: impl Into<String>) -> Response {
+        Response::new(status, "text/plain; charset=utf-8", body.into())
+    }
+}
+
+/// What reading a request gave.
+#[derive(Debug)]
+pub enum Incoming {
+    /// A whole request.
+    Request(Request),
+    /// The client closed the connection, or sent nothing before the deadline: no answer.
+    Closed,
+    /// A request that is refused: answer this 4xx, then close.
+    Refused(u16, String),
+}
+
+/// One client connection, with the bytes read past the last request.
+#[derive(Debug)]
+pub struct Connection {
+    stream: TcpStream,
+    buffer: Vec<u8>,
+}
+
+impl Connection {
+    /// Reads requests from `stream`.
+    pub fn new(stream: TcpStream) -> Connection {
+        Connection {
+            stream,
+            buffer: Vec::with_capacity(1024),
+        }
+    }
+
+    /// The next request, which must arrive whole within `timeout`.
+    pub fn next(&mut self, timeout: Duration) -> io::Result<Incoming> {
+        let deadline = Instant::now() + timeout;
+        let head_len = loop {
+            match self.parse_head() {
+                Some(Ok(len)) => break len,
+                Some(Err((status, why))) => return Ok(Incoming::Refused(status, why)),
+                None => {}
+            }
+            if let Some(refusal) = oversized(&self.buffer) {
+                return Ok(Incoming::Refused(refusal.0, refusal.1));
+            }
+            match self.fill(deadline)? {
+                Fill::More => {}
+                Fill::Eof => return Ok(Incoming::Closed),
+                Fill::TimedOut if self.buffer.is_empty() => return Ok(Incoming::Closed),
+                Fill::TimedOut => {
+                    let why = format!("the request's head did not arrive within {timeout:?}");
+                    return Ok(Incoming::Refused(408, why));
+                }
+            }
+        };
+        let mut request = match self.head(head_len) {
+            Ok(request) => request,
+            Err((status, why)) => return Ok(Incoming::Refused(status, why)),
+        };
+        self.buffer.drain(..head_len);
+        if request.header("transfer-encoding").is_some() {
+            let why = "a chunked body is not taken; send Content-Length".to_owned();
+            return Ok(Incoming::Refused(411, why));
+        }
+        let length = match request.header_values("content-length").next() {
+            None => 0,
+            Some(v) => match std::str::from_utf8(v)
+                .ok()
+                .and_then(|t| t.trim().parse().ok())
+            {
+                Some(n) => n,
+                None => return Ok(Incoming::Refused(400, "a bad Content-Length".to_owned())),
+            },
+        };
+        if length > MAX_BODY {
+            let why = format!("a body of {length} bytes; at most {MAX_BODY} are taken");
+            return Ok(Incoming::Refused(413, why));
+        }
+        while self.buffer.len() < length {
+            match self.fill(deadline)? {
+                Fill::More => {}
+                Fill::Eof => return Ok(Incoming::Closed),
+                Fill::TimedOut => {
+                    let why = format!("the request's body did not arrive within {timeout:?}");
+                    return Ok(Incoming::Refused(408, why));
+                }
+            }
+        }
+        request.body = self.buffer.drain(..length).collect();
+        Ok(Incoming::Request(request))
+    }
+
+    /// The length of a whole head in the buffer; `None` if it is not whole yet.
+    fn parse_head(&self) -> Option<Result<usize, (u16, String)>> {
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut parsed = httparse::Request::new(&mut headers);
+        match parsed.parse(&self.buffer) {
+            Ok(httparse::Status::Complete(len)) => Some(Ok(len)),
+            Ok(httparse::Status::Partial) => None,
+            Err(httparse::Error::TooManyHeaders) => {
+                Some(Err((431, format!("more than {MAX_HEADERS} headers"))))
+            }
+            Err(e) => Some(Err((400, format!("a malformed request: {e}")))),
+        }
+    }
+
+    /// The request whose head is the buffer's first `len` bytes.
+    fn head(&self, len: usize) -> Result<Request, (u16, String)> {
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut parsed = httparse::Request::new(&mut headers);
+        let _ = parsed.parse(&self.buffer[..len]);
+        let (Some(method), Some(target), Some(version)) =
+            (parsed.method, parsed.path, parsed.version)
+        else {
+            return Err((400, "a malformed request line".to_owned()));
+        };
+        let headers: Vec<(String, Vec<u8>)> = parsed
+            .headers
+            .iter()
+            .map(|h| (h.name.to_ascii_lowercase(), h.value.to_vec()))
+            .collect();
+        let connection = headers
+            .iter()
+            .filter(|(n, _)| n == "connection")
+            .map(|(_, v)| String::from_utf8_lossy(v).to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(",");
+        let keep_alive = match version {
+            0 => connection.contains("keep-alive"),
+            _ => !connection.contains("close"),
+        };
+        Ok(Request {
+            method: method.to_owned(),
+            target: target.to_owned(),
+            headers,
+            body: Vec::new(),
+            keep_alive,
+        })
+    }
+
+    /// Reads more bytes, waiting until `deadline` at most.
+    fn fill(&mut self, deadline: Instant) -> io::Result<Fill> {
+        let Some(left) = deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+        else {
+            return Ok(Fill::TimedOut);
+        };
+        self.stream.set_read_timeout(Some(left))?;
+        let mut chunk = [0; 4096];
+        match self.stream.read(&mut chunk) {
+            Ok(0) => Ok(Fill::Eof),
+            Ok(n) => {
+                self.buffer.extend_from_slice(&chunk[..n]);
+                Ok(Fill::More)
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
+                Ok(Fill::TimedOut)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(Fill::More),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes `response`, without its body for `HEAD`; `close` says the connection ends.
+    pub fn send(&mut self, response: &Response, head_only: bool, close: bool) -> io::Result<()> {
+        let mut out = Vec::with_capacity(256 + response.body.len());
+        let reason = reason(response.status);
+        let _ = write!(out, "HTTP/1.1 {} {reason}\r\n", response.status);
+        for (name, value) in &response.headers {
+            let _ = write!(out, "{name}: {value}\r\n");
+        }
+        let _ = write!(out, "Content-Length: {}\r\n", response.body.len());
+        if close {
+            out.extend_from_slice(b"Connection: close\r\n");
+        }
+        out.extend_from_slice(b"\r\n");
+        if !head_only {
+            out.extend_from_slice(&response.body);
+        }
+        self.stream.write_all(&out)?;
+        self.stream.flush()
+    }
+}
+
+enum Fill {
+    More,
+    Eof,
+    TimedOut,
+}
+
+/// The refusal of a buffer that holds no whole head yet and is already too long.
+fn oversized(buffer: &[u8]) -> Option<(u16, String)> {
+    let line_end = buffer.iter().position(|&b| b == b'\n');
+    if line_end.map_or(buffer.len(), |at| at + 1) > MAX_LINE {
+        return Some((414, format!("a request line over {MAX_LINE} bytes")));
+    }
+    (buffer.len() > MAX_HEAD).then(|| (431, format!("a request head over {MAX_HEAD} bytes")))
+}
+
+/// The reason phrase of the statuses sessim sends.
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        302 => "Found",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_overlong_line_is_414_and_an_overlong_head_431() {
+        let line = vec![b'a'; MAX_LINE + 1];
+        assert_eq!(oversized(&line).map(|r| r.0), Some(414));
+        let mut head = b"GET / HTTP/1.1\r\n".to_vec();
+        head.extend(vec![b'x'; MAX_HEAD]);
+        assert_eq!(oversized(&head).map(|r| r.0), Some(431));
+        assert_eq!(oversized(b"GET / HTTP/1.1\r\nHost: a\r\n"), None);
+    }
+}

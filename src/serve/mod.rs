@@ -1,0 +1,198 @@
+//! `sessim serve`: the book's pages over real HTTP/1.1. A listener hands connections to a
+//! small pool of threads; each request goes to a [`Handler`] (the [`site::Site`]), which
+//! answers it from the one shell the prompt also drives.
+//!
+//! Requests are parsed by `httparse` (hyper's parser); the connection loop is sessim's own,
+//! because it must refuse an oversized head with a 4xx and answer a slow client with 408,
+//! which the blocking server crates do not (see the README).
+
+pub mod html;
+pub mod http;
+pub mod site;
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use http::{Connection, Incoming};
+
+/// How many connections are served at once; more wait for a free thread.
+pub const THREADS: usize = 16;
+
+/// The default address: loopback only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// What answers the requests.
+pub trait Handler: Send + Sync + 'static {
+    /// The answer to `request` from `peer`.
+    fn handle(&self, request: &http::Request, peer: SocketAddr) -> http::Response;
+
+    /// Told of a request refused before it reached the handler, with the status sent.
+    fn refused(&self, peer: SocketAddr, status: u16, why: &str);
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    open: Arc<Mutex<HashMap<u64, TcpStream>>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+/// The socket address `listen` names (`127.0.0.1:8080`, `localhost:8080`, `[::1]:0`).
+pub fn address(listen: &str) -> Result<SocketAddr, String> {
+    let mut found = listen.to_socket_addrs().map_err(|e| {
+        format!("invalid --listen `{listen}`: {e}; give HOST:PORT, as {DEFAULT_LISTEN}")
+    })?;
+    found
+        .next()
+        .ok_or_else(|| format!("--listen `{listen}` names no address"))
+}
+
+impl Server {
+    /// Listens on `addr` and serves with `handler`; a request's head and body must arrive
+    /// within `timeout`, as must the next request on a kept-alive connection.
+    pub fn start(
+        addr: SocketAddr,
+        handler: Arc<dyn Handler>,
+        timeout: Duration,
+    ) -> io::Result<Server> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let open = Arc::new(Mutex::new(HashMap::new()));
+        let (send, receive) = mpsc::channel::<TcpStream>();
+        let receive = Arc::new(Mutex::new(receive));
+        let mut threads = Vec::with_capacity(THREADS + 1);
+        for _ in 0..THREADS {
+            let worker = Worker {
+                handler: Arc::clone(&handler),
+                stop: Arc::clone(&stop),
+                open: Arc::clone(&open),
+                timeout,
+            };
+            let receive = Arc::clone(&receive);
+            threads.push(std::thread::spawn(move || {
+                loop {
+                    let next = receive
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .recv();
+                    let Ok(stream) = next else { return };
+                    worker.serve(stream);
+                }
+            }));
+        }
+        let accepting = Arc::clone(&stop);
+        threads.push(std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if accepting.load(Ordering::SeqCst) {
+                    return;
+                }
+                if let Ok(stream) = stream
+                    && send.send(stream).is_err()
+                {
+                    return;
+                }
+            }
+        }));
+        Ok(Server {
+            addr,
+            stop,
+            open,
+            threads,
+        })
+    }
+
+    /// The address it listens on (with the port the system chose for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops: no new connection is taken, open ones are closed after the request being
+    /// answered, and every thread has ended when this returns.
+    pub fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accepting thread, which then sees the flag.
+        let _ = TcpStream::connect_timeout(&wake_address(self.addr), Duration::from_secs(1));
+        for stream in lock(&self.open).values() {
+            let _ = stream.shutdown(Shutdown::Read);
+        }
+        for thread in self.threads {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Where to connect to reach a listener on `addr`: loopback for an unspecified address.
+fn wake_address(addr: SocketAddr) -> SocketAddr {
+    let mut wake = addr;
+    if addr.ip().is_unspecified() {
+        wake.set_ip(match addr {
+            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    wake
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// One thread of the pool.
+struct Worker {
+    handler: Arc<dyn Handler>,
+    stop: Arc<AtomicBool>,
+    open: Arc<Mutex<HashMap<u64, TcpStream>>>,
+    timeout: Duration,
+}
+
+static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(0);
+
+impl Worker {
+    /// Serves the requests of one connection until it closes.
+    fn serve(&self, stream: TcpStream) {
+        let Ok(peer) = stream.peer_addr() else { return };
+        let number = NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed);
+        if let Ok(copy) = stream.try_clone() {
+            lock(&self.open).insert(number, copy);
+        }
+        let _ = stream.set_nodelay(true);
+        let mut connection = Connection::new(stream);
+        while !self.stop.load(Ordering::SeqCst) {
+            let Ok(done) = self.one(&mut connection, peer) else {
+                break;
+            };
+            if done {
+                break;
+            }
+        }
+        lock(&self.open).remove(&number);
+    }
+
+    /// Answers one request; tells whether the connection is done.
+    fn one(&self, connection: &mut Connection, peer: SocketAddr) -> io::Result<bool> {
+        match connection.next(self.timeout)? {
+            Incoming::Closed => Ok(true),
+            Incoming::Refused(status, why) => {
+                self.handler.refused(peer, status, &why);
+                let answer = http::Response::text(status, format!("{status}: {why}\n"));
+                connection.send(&answer, false, true)?;
+                Ok(true)
+            }
+            Incoming::Request(request) => {
+                let answer = self.handler.handle(&request, peer);
+                let close = !request.keep_alive || self.stop.load(Ordering::SeqCst);
+                connection.send(&answer, request.method == "HEAD", close)?;
+                Ok(close)
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The site `sessim serve` serves: the book's pages answered by the shell as `visit`
+//! answers them, `/sessions` for the projector, and `/api/sessions` as JSON. Each request
+//! to a book's page is told, as the prompt prints a visit, to whoever watches.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use cookie::Cookie;
+use cookie::time::Duration as CookieAge;
+
+use super::http::{Request, Response};
+use super::{Handler, html};
+use crate::render::{self, Context, Style, summary_line};
+use crate::shell::Shell;
+use crate::shell::reply::Outcome;
+use crate::web::escape::query_unescape;
+use crate::web::{self, pages::PATHS};
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// Where the site tells what it served: above the prompt, or on standard output.
+pub type Notify = Box<dyn Fn(String) + Send + Sync>;
+
+/// The pages, over one shell shared with the prompt.
+pub struct Site {
+    shell: Arc<Mutex<Shell>>,
+    notify: Notify,
+}
+
+impl std::fmt::Debug for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Site").finish_non_exhaustive()
+    }
+}
+
+/// The shell behind `shell`, even if a thread panicked while holding it.
+pub fn lock(shell: &Mutex<Shell>) -> MutexGuard<'_, Shell> {
+    shell.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Site {
+    /// The site of `shell`, telling each request to `notify`.
+    pub fn new(shell: Arc<Mutex<Shell>>, notify: Notify) -> Site {
+        Site { shell, notify }
+    }
+
+    /// One of the book's pages, through the manager.
+    fn book_page(&self, request: &Request, path: &str, query: &str, peer: SocketAddr) -> Response {
+        let client = browser(request.header("user-agent"));
+        let mut cookies = Vec::new();
+        for value in request.header_values("cookie") {
+            match std::str::from_utf8(value) {
+                Ok(text) => cookies.push(text),
+                Err(_) => return self.bad(peer, "the Cookie header is not UTF-8", None),
+            }
+        }
+        let mut params = match web::parse_query(query) {
+            Ok(params) => params,
+            Err(why) => {
+                return self.bad(
+                    peer,
+                    &format!("the query `{query}` is malformed: {why}"),
+                    None,
+                );
+            }
+        };
+        let form = request
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+        if request.method == "POST" && form {
+            let body = String::from_utf8_lossy(&request.body);
+            match web::parse_query(&body) {
+                Ok(more) => params.extend(more),
+                Err(why) => return self.bad(peer, &format!("the form is malformed: {why}"), None),
+            }
+        }
+        let method = if request.method == "POST" {
+            "POST"
+        } else {
+            "GET"
+        };
+        let asked = web::Request {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            params,
+            cookie: (!cookies.is_empty()).then(|| cookies.join("; ")),
+        };
+        let mut shell = lock(&self.shell);
+        let config = shell.manager().config();
+        let name = config.cookie_name.clone();
+        if let Some(value) = asked.cookie(&name)
+            && let Err(why) = query_unescape(&value)
+        {
+            let mut removal = Cookie::new(name.clone(), "");
+            removal.set_path("/");
+            removal.set_http_only(config.cookie_httponly);
+            removal.set_max_age(CookieAge::seconds(-1));
+            let text = format!(
+                "the {name} cookie `{value}` is not URL-escaped properly ({why}); the browser is \
+                 told to drop it, so the next request starts a new session"
+            );
+            drop(shell);
+            return self.bad(peer, &text, Some(removal.to_string()));
+        }
+        let now = shell.now().to_string();
+        let outcome = match shell.answer(client, asked) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                drop(shell);
+                let text = format!("the store failed: {e}");
+                (self.notify)(format!("» {client} {peer}: 503 {text}\n"));
+                let page = html::message_page("503 the store failed", &text, &now);
+                return Response::new(503, HTML, page);
+            }
+        };
+        let log = text_of(&outcome, &shell);
+        drop(shell);
+        (self.notify)(format!("» {client} {peer}\n{log}"));
+        let crate::shell::reply::Reply::Visit(visit) = outcome.reply else {
+            return Response::text(500, "not a visit");
+        };
+        let answer = visit.response;
+        let form = path == "/login" && visit.request.param("user").is_none();
+        let page = html::book_page(path, &answer.body, form, &log, &now);
+        let mut response = Response::new(answer.status, HTML, page);
+        response
+            .headers
+            .push(("Cache-Control", "no-store".to_owned()));
+        if answer.status == 302 {
+            response.headers.push(("Location", "/".to_owned()));
+        }
+        for header in answer.set_cookie {
+            response.headers.push(("Set-Cookie", header));
+        }
+        response
+    }
+
+    /// A 400 that is told, with `set_cookie` if given.
+    fn bad(&self, peer: SocketAddr, why: &str, set_cookie: Option<String>) -> Response {
+        (self.notify)(format!("» {peer}: 400 {why}\n"));
+        let now = lock(&self.shell).now().to_string();
+        let mut response =
+            Response::new(400, HTML, html::message_page("400 bad request", why, &now));
+        if let Some(header) = set_cookie {
+            response.headers.push(("Set-Cookie", header));
+        }
+        response
+    }
+
+    /// `/sessions`, reloading itself every `refresh=N` seconds if asked.
+    fn sessions(&self, query: &str) -> Response {
+        let refresh = web::parse_query(query).ok().and_then(|params| {
+            params
+                .iter()
+                .find(|(n, _)| n == "refresh")
+                .and_then(|(_, v)| v.parse::<u32>().ok())
+                .filter(|secs| (1..=3600).contains(secs))
+        });
+        let mut shell = lock(&self.shell);
+        let summary = summary_line(&shell.summary());
+        let lru = look(&mut shell, "lru --limit 30", false);
+        let timeline = look(&mut shell, "timeline --limit 30", false);
+        let now = shell.now().to_string();
+        drop(shell);
+        let page = html::sessions_page(&summary, &lru, &timeline, refresh, &now);
+        let mut response = Response::new(200, HTML, page);
+        response
+            .headers
+            .push(("Cache-Control", "no-store".to_owned()));
+        response
+    }
+
+    /// `/api/sessions`: what `/sessions` shows, as `lru` and `timeline` print it in JSON.
+    fn api(&self) -> Response {
+        let mut shell = lock(&self.shell);
+        let parts = [
+            ("lru", look(&mut shell, "lru --all", true)),
+            ("timeline", look(&mut shell, "timeline --all", true)),
+        ];
+        let mut json = serde_json::Map::new();
+        json.insert("now".to_owned(), shell.now().to_string().into());
+        json.insert("summary".to_owned(), summary_line(&shell.summary()).into());
+        drop(shell);
+        for (name, text) in parts {
+            let value = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+            json.insert(name.to_owned(), value);
+        }
+        let mut body = serde_json::Value::Object(json).to_string();
+        body.push('\n');
+        let mut response = Response::new(200, "application/json", body);
+        response
+            .headers
+            .push(("Cache-Control", "no-store".to_owned()));
+        response
+    }
+}
+
+impl Handler for Site {
+    fn handle(&self, request: &Request, peer: SocketAddr) -> Response {
+        let (path, query) = request
+            .target
+            .split_once('?')
+            .unwrap_or((&request.target, ""));
+        let method = request.method.as_str();
+        let readable = matches!(method, "GET" | "HEAD");
+        match path {
+            _ if PATHS.contains(&path) && (readable || method == "POST") => {
+                self.book_page(request, path, query, peer)
+            }
+            "/sessions" if readable => self.sessions(query),
+            "/api/sessions" if readable => self.api(),
+            "/favicon.ico" => Response::text(204, ""),
+            _ if PATHS.contains(&path) || path == "/sessions" || path == "/api/sessions" => {
+                let mut r = Response::text(405, format!("405: {method} is not served here\n"));
+                r.headers.push(("Allow", "GET, HEAD, POST".to_owned()));
+                r
+            }
+            _ => {
+                let client = browser(request.header("user-agent"));
+                (self.notify)(format!("» {client} {peer}: 404 {method} {path}\n"));
+                let now = lock(&self.shell).now().to_string();
+                let text = format!(
+                    "no page {path}; the book's pages are {}, and /sessions shows the store",
+                    PATHS.join(" ")
+                );
+                Response::new(404, HTML, html::message_page("404 not found", &text, &now))
+            }
+        }
+    }
+
+    fn refused(&self, peer: SocketAddr, status: u16, why: &str) {
+        (self.notify)(format!("» {peer}: {status} {why}\n"));
+    }
+}
+
+/// What `outcome` prints at a prompt off a terminal.
+fn text_of(outcome: &Outcome, shell: &Shell) -> String {
+    let mut out = String::new();
+    render::text(outcome, &Context::of(shell), Style::PLAIN, &mut out);
+    out
+}
+
+/// What the look `line` prints, as text or JSON; the error's text if it fails.
+fn look(shell: &mut Shell, line: &str, json: bool) -> String {
+    match shell.execute(line) {
+        Ok(Some(outcome)) if json => {
+            let mut out = String::new();
+            render::json(&outcome, &mut out);
+            out
+        }
+        Ok(Some(outcome)) => text_of(&outcome, shell),
+        Ok(None) => String::new(),
+        Err(e) => format!("error: {e}"),
+    }
+}
+
+/// The name a real browser goes by in the events, from its `User-Agent`.
+pub fn browser(user_agent: Option<&str>) -> &'static str {
+    let agent = user_agent.unwrap_or("");
+    let known = [
+        ("Firefox/", "firefox"),
+        ("Edg/", "edge"),
+        ("Chrome/", "chrome"),
+        ("Safari/", "safari"),
+        ("curl/", "curl"),
+        ("Wget/", "wget"),
+        ("ureq/", "ureq"),
+    ];
+    known
+        .iter()
+        .find(|(mark, _)| agent.contains(mark))
+        .map_or("browser", |(_, name)| name)
+}
