@@ -13,8 +13,9 @@
 //! - [`render`]: those results as text, tables, pictures or JSON;
 //! - [`web`]: simulated browsers with cookie jars, and the book's pages;
 //! - [`compare`]: the same web traffic under each GC strategy, with its chart;
-//! - [`front`] and [`transcript`]: the REPL, `run`, `record`, `bench`, `compare` and
-//!   `replay`, all taking one shared step per line.
+//! - [`serve`]: the book's pages over real HTTP, answered by the shell;
+//! - [`front`] and [`transcript`]: the REPL, `run`, `record`, `bench`, `compare`, `serve`
+//!   and `replay`, all taking one shared step per line.
 //!
 //! # Snapshot tests from Rust
 //!

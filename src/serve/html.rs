@@ -23,6 +23,7 @@ const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-
 padding:0 1rem;color:#222}nav a{margin-right:1rem}h1{font-size:1.4rem}\
 .result{font-size:2.6rem;font-weight:bold;margin:1rem 0}\
 pre{background:#f4f4f4;padding:.8rem;overflow-x:auto;font-size:1.05rem;line-height:1.35}\
+pre.wrap{white-space:pre-wrap;overflow-wrap:anywhere}\
 footer{color:#666;font-size:.9rem;margin-top:2rem}input,button{font-size:1.1rem}";
 
 /// A whole page: `title`, the site's links, `body` (HTML), and the virtual time `now`; with
@@ -72,7 +73,7 @@ pub fn book_page(path: &str, result: &str, form: bool, log: &str, now: &str) -> 
     }
     let _ = write!(
         body,
-        "<h2>What the server did for this request</h2>\n<pre id=\"log\">{}</pre>",
+        "<h2>What the server did for this request</h2>\n<pre class=\"wrap\" id=\"log\">{}</pre>",
         escape(log)
     );
     layout(path, None, now, &body)
@@ -92,7 +93,7 @@ pub fn sessions_page(
     };
     let body = format!(
         "<h1>The store</h1>\n<p>{}</p>\n<p>{toggle} · <a href=\"/api/sessions\">JSON</a></p>\n\
-         <h2>LRU list (front: most recent)</h2>\n<pre id=\"lru\">{}</pre>\n\
+         <h2>LRU list (front: most recent)</h2>\n<pre class=\"wrap\" id=\"lru\">{}</pre>\n\
          <h2>Timeline</h2>\n<pre id=\"timeline\">{}</pre>",
         escape(summary),
         escape(lru),
