@@ -151,3 +151,66 @@ fn lines_typed_ahead_all_run_in_order() {
     s.send(ControlCode::EndOfTransmission).unwrap();
     exits_zero(&s);
 }
+
+/// `GET path` on `port` with `cookie`, as a browser sends it; the answer's whole text.
+fn http_get(port: &str, path: &str, cookie: Option<&str>) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).expect("serving");
+    let cookie = cookie
+        .map(|c| format!("Cookie: {c}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/8\r\n{cookie}Connection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn serve_prints_each_request_above_the_prompt_and_quit_stops_it() {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sessim"));
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--seed",
+        "5",
+        "--color",
+        "never",
+    ])
+    .env("SESSIM_HISTFILE", "")
+    .env("TERM", "xterm");
+    let mut s = Session::spawn(cmd).expect("sessim starts in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    let found = s.expect(expectrl::Regex("127.0.0.1:[0-9]+/")).unwrap();
+    let port = String::from_utf8_lossy(found.get(0).unwrap())
+        .trim_start_matches("127.0.0.1:")
+        .trim_end_matches('/')
+        .to_owned();
+    s.expect(PROMPT).unwrap();
+
+    // A request arrives while a command is half typed: it is printed, and the line stays.
+    s.send("advance-cl").unwrap();
+    let answer = http_get(&port, "/count", None);
+    let cookie = answer
+        .lines()
+        .find_map(|l| l.strip_prefix("Set-Cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_owned();
+    s.expect("» curl 127.0.0.1:").unwrap();
+    s.expect("200 countnum = 1").unwrap();
+    s.send("ock 61m\r").unwrap();
+    s.expect("2026-01-01T01:01:00Z\r").unwrap();
+
+    // The prompt's clock is the server's: the session has expired.
+    let answer = http_get(&port, "/count", Some(&cookie));
+    assert!(answer.contains("countnum = 1"), "{answer}");
+    s.expect("had expired: removed (lazy expiry)").unwrap();
+
+    s.send_line("quit").unwrap();
+    exits_zero(&s);
+    assert!(std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err());
+}
