@@ -277,6 +277,38 @@ fn a_copied_cookie_is_a_copied_login() {
 }
 
 #[test]
+fn forms_come_first_and_targets_and_head_are_taken_as_http_says() {
+    let served = Served::start(&["--seed", "5"]);
+    let mut b = Browser::new(&served.base());
+    assert_eq!(b.post("/login?user=eve", "user=bob").status, 302);
+    assert_eq!(
+        b.get("/").result(),
+        "username = bob",
+        "the form wins, as in Go"
+    );
+    let raw = |bytes: &[u8]| raw_status(served.addr(), bytes);
+    assert_eq!(
+        raw(b"GET http://x/count HTTP/1.1\r\nHost: x\r\n\r\n"),
+        "HTTP/1.1 200 OK"
+    );
+    assert_eq!(
+        raw(b"HEAD /count HTTP/1.1\r\nHost: x\r\n\r\n"),
+        "HTTP/1.1 200 OK"
+    );
+    assert_eq!(
+        raw(b"DELETE /count HTTP/1.1\r\nHost: x\r\n\r\n"),
+        "HTTP/1.1 405 Method Not Allowed"
+    );
+    let told = served.told.lock().unwrap().join("");
+    assert!(
+        told.contains("\nPOST /login\nCookie: (none)\nForm: user=bob&user=eve\n"),
+        "{told}"
+    );
+    assert!(told.contains("\nHEAD /count\n"), "{told}");
+    assert!(told.contains(": 405 DELETE /count"), "{told}");
+}
+
+#[test]
 fn user_text_is_escaped_in_html() {
     let served = Served::start(&["--seed", "5"]);
     let mut b = Browser::new(&served.base());
@@ -375,7 +407,26 @@ fn bad_requests_get_a_4xx_and_the_server_goes_on() {
     );
     assert!(bad.cookies.is_empty(), "told to drop the bad cookie");
     assert_eq!(bad.get("/count").result(), "countnum = 1");
+    let twice = b"POST /logout HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 40\r\n\r\nabc";
+    check(
+        "two Content-Lengths",
+        raw_status(addr, twice),
+        "HTTP/1.1 400 Bad Request",
+    );
+    let plus = b"POST /logout HTTP/1.1\r\nContent-Length: +3\r\n\r\nabc";
+    check(
+        "a signed Content-Length",
+        raw_status(addr, plus),
+        "HTTP/1.1 400 Bad Request",
+    );
+    let escape = bad.post("/login", "user=%1B%5D0%3Bpwned%07eve");
+    assert_eq!(escape.status, 400, "a control character in a form");
+    assert_eq!(bad.get("/login?user=eve%0A%C2%BB%20curl").status, 400);
     let told = served.told.lock().unwrap().join("");
+    assert!(
+        !told.chars().any(|c| c.is_control() && c != '\n'),
+        "{told:?}"
+    );
     for status in ["400", "431", "414", "408"] {
         assert!(
             told.contains(&format!(": {status} ")),

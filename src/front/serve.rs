@@ -35,7 +35,7 @@ pub fn main(shell: Shell, printer: Printer, listen: &str, timeout: Duration) -> 
             }
             None => Box::new(print),
         };
-        let Some(server) = start(&shell, addr, notify, timeout) else {
+        let Some(server) = start(&shell, addr, notify, printer, timeout) else {
             return 2;
         };
         say_serving(&server, "`quit` or Ctrl-D stops it");
@@ -49,7 +49,7 @@ pub fn main(shell: Shell, printer: Printer, listen: &str, timeout: Duration) -> 
             Ok(signals) => signals,
             Err(e) => return fail(&format!("cannot wait for signals: {e}")),
         };
-        let Some(server) = start(&shell, addr, Box::new(print), timeout) else {
+        let Some(server) = start(&shell, addr, Box::new(print), printer, timeout) else {
             return 2;
         };
         say_serving(&server, "SIGINT or SIGTERM stops it");
@@ -69,31 +69,48 @@ fn start(
     shell: &Arc<Mutex<Shell>>,
     addr: SocketAddr,
     notify: Notify,
+    printer: Printer,
     timeout: Duration,
 ) -> Option<Server> {
+    let site = Site::new(Arc::clone(shell), notify).telling_in(printer.format);
+    let server = match Server::start(addr, Arc::new(site), timeout) {
+        Ok(server) => server,
+        Err(e) => {
+            fail(&format!("cannot listen on {addr}: {e}"));
+            return None;
+        }
+    };
     if !addr.ip().is_loopback() {
         let _ = writeln!(
             io::stderr(),
-            "warning: listening on {addr}, which other machines can reach: anyone who can \
-             connect can read and change this simulation's sessions"
+            "warning: listening on {}, which other machines can reach: anyone who can \
+             connect can read and change this simulation's sessions",
+            server.addr()
         );
     }
-    let site = Arc::new(Site::new(Arc::clone(shell), notify));
-    match Server::start(addr, site, timeout) {
-        Ok(server) => Some(server),
-        Err(e) => {
-            fail(&format!("cannot listen on {addr}: {e}"));
-            None
-        }
-    }
+    Some(server)
 }
 
+/// Says where the pages are: for every interface, at this machine's address on its
+/// network, which students can type.
 fn say_serving(server: &Server, how_to_stop: &str) {
-    let url = format!("http://{}/", server.addr());
+    let mut shown = server.addr();
+    if shown.ip().is_unspecified()
+        && let Some(ip) = network_address()
+    {
+        shown.set_ip(ip);
+    }
     print(format!(
-        "serving the book's pages at {url} (count, login, logout; {url}sessions shows the \
-         store); {how_to_stop}\n"
+        "serving http://{shown}/ (/sessions shows the store); {how_to_stop}\n"
     ));
+}
+
+/// This machine's address on the network its default route leads to, if it has one. A
+/// UDP socket's `connect` only picks the route: nothing is sent.
+fn network_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:80").ok()?;
+    Some(socket.local_addr().ok()?.ip())
 }
 
 /// Writes `text` on standard output at once (not `print!`, which panics on a closed pipe).

@@ -20,7 +20,7 @@ pub fn escape(text: &str) -> String {
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;\
-padding:0 1rem;color:#222}nav a{margin-right:1rem}h1{font-size:1.4rem}\
+padding:0 1rem;color:#222}nav{font-size:1.2rem}nav a{margin-right:1.2rem}h1{font-size:1.4rem}\
 .result{font-size:2.6rem;font-weight:bold;margin:1rem 0}\
 pre{background:#f4f4f4;padding:.8rem;overflow-x:auto;font-size:1.05rem;line-height:1.35}\
 pre.wrap{white-space:pre-wrap;overflow-wrap:anywhere}\
@@ -51,7 +51,7 @@ fn layout(title: &str, refresh: Option<u32>, now: &str, body: &str) -> String {
     let _ = write!(
         out,
         "</nav>\n{body}\n<footer>sessim: the session manager of <i>Build Web Application with \
-         Golang</i>, chapter 6. Virtual clock: {}.</footer>\n</body></html>\n",
+         Golang</i>, chapter 6. Simulation clock: {}.</footer>\n</body></html>\n",
         escape(now)
     );
     out

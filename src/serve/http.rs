@@ -130,15 +130,9 @@ impl Connection {
             let why = "a chunked body is not taken; send Content-Length".to_owned();
             return Ok(Incoming::Refused(411, why));
         }
-        let length = match request.header_values("content-length").next() {
-            None => 0,
-            Some(v) => match std::str::from_utf8(v)
-                .ok()
-                .and_then(|t| t.trim().parse().ok())
-            {
-                Some(n) => n,
-                None => return Ok(Incoming::Refused(400, "a bad Content-Length".to_owned())),
-            },
+        let length = match content_length(&request) {
+            Ok(length) => length,
+            Err(why) => return Ok(Incoming::Refused(400, why)),
         };
         if length > MAX_BODY {
             let why = format!("a body of {length} bytes; at most {MAX_BODY} are taken");
@@ -260,6 +254,24 @@ enum Fill {
     More,
     Eof,
     TimedOut,
+}
+
+/// The body's length: every `Content-Length` must be the same run of digits (RFC 9110), or
+/// the request is refused, since two readings of it would split the stream differently.
+fn content_length(request: &Request) -> Result<usize, String> {
+    let mut length = None;
+    for value in request.header_values("content-length") {
+        let text = std::str::from_utf8(value).unwrap_or("").trim();
+        let n = (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| text.parse::<usize>().ok())
+            .flatten()
+            .ok_or_else(|| format!("a bad Content-Length `{}`", String::from_utf8_lossy(value)))?;
+        if length.is_some_and(|l| l != n) {
+            return Err("two different Content-Length headers".to_owned());
+        }
+        length = Some(n);
+    }
+    Ok(length.unwrap_or(0))
 }
 
 /// The refusal of a buffer that holds no whole head yet and is already too long.

@@ -1,5 +1,5 @@
-//! `sessim serve`: the book's pages over real HTTP/1.1. A listener hands connections to a
-//! small pool of threads; each request goes to a [`Handler`] (the [`site::Site`]), which
+//! `sessim serve`: the book's pages over real HTTP/1.1. Each connection gets a thread of
+//! its own, up to a bound; each request goes to a [`Handler`] (the [`site::Site`]), which
 //! answers it from the one shell the prompt also drives.
 //!
 //! Requests are parsed by `httparse` (hyper's parser); the connection loop is sessim's own,
@@ -14,15 +14,15 @@ use std::collections::HashMap;
 use std::io;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use http::{Connection, Incoming};
 
-/// How many connections are served at once; more wait for a free thread.
-pub const THREADS: usize = 16;
+/// How many connections are served at once, each on its own thread; more get 503. Idle
+/// and slow connections each hold one, so this is far above what a class opens.
+pub const MAX_CONNECTIONS: usize = 256;
 
 /// The default address: loopback only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -42,7 +42,7 @@ pub struct Server {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
     open: Arc<Mutex<HashMap<u64, TcpStream>>>,
-    threads: Vec<JoinHandle<()>>,
+    accepting: JoinHandle<Vec<JoinHandle<()>>>,
 }
 
 /// The socket address `listen` names (`127.0.0.1:8080`, `localhost:8080`, `[::1]:0`).
@@ -67,46 +67,20 @@ impl Server {
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let open = Arc::new(Mutex::new(HashMap::new()));
-        let (send, receive) = mpsc::channel::<TcpStream>();
-        let receive = Arc::new(Mutex::new(receive));
-        let mut threads = Vec::with_capacity(THREADS + 1);
-        for _ in 0..THREADS {
-            let worker = Worker {
-                handler: Arc::clone(&handler),
-                stop: Arc::clone(&stop),
-                open: Arc::clone(&open),
-                timeout,
-            };
-            let receive = Arc::clone(&receive);
-            threads.push(std::thread::spawn(move || {
-                loop {
-                    let next = receive
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .recv();
-                    let Ok(stream) = next else { return };
-                    worker.serve(stream);
-                }
-            }));
-        }
-        let accepting = Arc::clone(&stop);
-        threads.push(std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if accepting.load(Ordering::SeqCst) {
-                    return;
-                }
-                if let Ok(stream) = stream
-                    && send.send(stream).is_err()
-                {
-                    return;
-                }
-            }
-        }));
+        let worker = Arc::new(Worker {
+            handler,
+            stop: Arc::clone(&stop),
+            open: Arc::clone(&open),
+            timeout,
+        });
+        let accepting = std::thread::Builder::new()
+            .name("sessim-accept".to_owned())
+            .spawn(move || worker.accept(&listener))?;
         Ok(Server {
             addr,
             stop,
             open,
-            threads,
+            accepting,
         })
     }
 
@@ -121,10 +95,11 @@ impl Server {
         self.stop.store(true, Ordering::SeqCst);
         // Wakes the accepting thread, which then sees the flag.
         let _ = TcpStream::connect_timeout(&wake_address(self.addr), Duration::from_secs(1));
+        let threads = self.accepting.join().unwrap_or_default();
         for stream in lock(&self.open).values() {
             let _ = stream.shutdown(Shutdown::Read);
         }
-        for thread in self.threads {
+        for thread in threads {
             let _ = thread.join();
         }
     }
@@ -146,7 +121,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// One thread of the pool.
+/// What every connection's thread shares.
 struct Worker {
     handler: Arc<dyn Handler>,
     stop: Arc<AtomicBool>,
@@ -157,6 +132,32 @@ struct Worker {
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(0);
 
 impl Worker {
+    /// Takes connections until stopped, each on a thread of its own; returns the threads.
+    fn accept(self: Arc<Self>, listener: &TcpListener) -> Vec<JoinHandle<()>> {
+        let mut threads: Vec<JoinHandle<()>> = Vec::new();
+        for stream in listener.incoming() {
+            if self.stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(stream) = stream else { continue };
+            threads.retain(|t| !t.is_finished());
+            if threads.len() >= MAX_CONNECTIONS {
+                let mut busy = Connection::new(stream);
+                let why = format!("{MAX_CONNECTIONS} connections are open; try again");
+                let _ = busy.send(&http::Response::text(503, why), false, true);
+                continue;
+            }
+            let worker = Arc::clone(&self);
+            if let Ok(thread) = std::thread::Builder::new()
+                .name("sessim-http".to_owned())
+                .spawn(move || worker.serve(stream))
+            {
+                threads.push(thread);
+            }
+        }
+        threads
+    }
+
     /// Serves the requests of one connection until it closes.
     fn serve(&self, stream: TcpStream) {
         let Ok(peer) = stream.peer_addr() else { return };

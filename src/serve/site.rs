@@ -12,6 +12,7 @@ use super::http::{Request, Response};
 use super::{Handler, html};
 use crate::render::{self, Context, Style, summary_line};
 use crate::shell::Shell;
+use crate::shell::options::Format;
 use crate::shell::reply::Outcome;
 use crate::web::escape::query_unescape;
 use crate::web::{self, pages::PATHS};
@@ -25,6 +26,8 @@ pub type Notify = Box<dyn Fn(String) + Send + Sync>;
 pub struct Site {
     shell: Arc<Mutex<Shell>>,
     notify: Notify,
+    /// How each request is told: as the prompt prints a visit, or as its JSON line.
+    format: Format,
 }
 
 impl std::fmt::Debug for Site {
@@ -41,12 +44,35 @@ pub fn lock(shell: &Mutex<Shell>) -> MutexGuard<'_, Shell> {
 impl Site {
     /// The site of `shell`, telling each request to `notify`.
     pub fn new(shell: Arc<Mutex<Shell>>, notify: Notify) -> Site {
-        Site { shell, notify }
+        Site {
+            shell,
+            notify,
+            format: Format::Text,
+        }
+    }
+
+    /// The same site, telling each request in `format`.
+    pub fn telling_in(self, format: Format) -> Site {
+        Site { format, ..self }
+    }
+
+    /// Tells `text`, with every control character but the line ends shown escaped, so that
+    /// nothing a client sent can drive the teacher's terminal.
+    fn tell(&self, text: &str) {
+        let mut shown = String::with_capacity(text.len());
+        for c in text.chars() {
+            if c.is_control() && c != '\n' {
+                shown.extend(c.escape_default());
+            } else {
+                shown.push(c);
+            }
+        }
+        (self.notify)(shown);
     }
 
     /// One of the book's pages, through the manager.
     fn book_page(&self, request: &Request, path: &str, query: &str, peer: SocketAddr) -> Response {
-        let client = browser(request.header("user-agent"));
+        let client = client_name(request, peer);
         let mut cookies = Vec::new();
         for value in request.header_values("cookie") {
             match std::str::from_utf8(value) {
@@ -54,33 +80,37 @@ impl Site {
                 Err(_) => return self.bad(peer, "the Cookie header is not UTF-8", None),
             }
         }
-        let mut params = match web::parse_query(query) {
-            Ok(params) => params,
-            Err(why) => {
-                return self.bad(
-                    peer,
-                    &format!("the query `{query}` is malformed: {why}"),
-                    None,
-                );
-            }
-        };
+        // A form's fields come first, as Go's `r.FormValue` finds them.
+        let mut params = Vec::new();
         let form = request
             .header("content-type")
             .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
         if request.method == "POST" && form {
             let body = String::from_utf8_lossy(&request.body);
             match web::parse_query(&body) {
-                Ok(more) => params.extend(more),
+                Ok(fields) => params.extend(fields),
                 Err(why) => return self.bad(peer, &format!("the form is malformed: {why}"), None),
             }
         }
-        let method = if request.method == "POST" {
-            "POST"
-        } else {
-            "GET"
-        };
+        match web::parse_query(query) {
+            Ok(more) => params.extend(more),
+            Err(why) => {
+                let why = format!("the query `{query}` is malformed: {why}");
+                return self.bad(peer, &why, None);
+            }
+        }
+        if let Some((name, _)) = params
+            .iter()
+            .find(|(n, v)| n.chars().chain(v.chars()).any(char::is_control))
+        {
+            let why = format!(
+                "the parameter `{}` holds a control character",
+                name.escape_default()
+            );
+            return self.bad(peer, &why, None);
+        }
         let asked = web::Request {
-            method: method.to_owned(),
+            method: request.method.clone(),
             path: path.to_owned(),
             params,
             cookie: (!cookies.is_empty()).then(|| cookies.join("; ")),
@@ -103,19 +133,26 @@ impl Site {
             return self.bad(peer, &text, Some(removal.to_string()));
         }
         let now = shell.now().to_string();
-        let outcome = match shell.answer(client, asked) {
+        let outcome = match shell.answer(&client, asked) {
             Ok(outcome) => outcome,
             Err(e) => {
                 drop(shell);
                 let text = format!("the store failed: {e}");
-                (self.notify)(format!("» {client} {peer}: 503 {text}\n"));
+                self.tell(&format!("» {client} {peer}: 503 {text}\n"));
                 let page = html::message_page("503 the store failed", &text, &now);
                 return Response::new(503, HTML, page);
             }
         };
         let log = text_of(&outcome, &shell);
         drop(shell);
-        (self.notify)(format!("» {client} {peer}\n{log}"));
+        match self.format {
+            Format::Text => self.tell(&format!("» {client} {peer}\n{log}")),
+            Format::Json => {
+                let mut line = String::new();
+                render::json(&outcome, &mut line);
+                self.tell(&line);
+            }
+        }
         let crate::shell::reply::Reply::Visit(visit) = outcome.reply else {
             return Response::text(500, "not a visit");
         };
@@ -137,7 +174,7 @@ impl Site {
 
     /// A 400 that is told, with `set_cookie` if given.
     fn bad(&self, peer: SocketAddr, why: &str, set_cookie: Option<String>) -> Response {
-        (self.notify)(format!("» {peer}: 400 {why}\n"));
+        self.tell(&format!("» {peer}: 400 {why}\n"));
         let now = lock(&self.shell).now().to_string();
         let mut response =
             Response::new(400, HTML, html::message_page("400 bad request", why, &now));
@@ -158,8 +195,8 @@ impl Site {
         });
         let mut shell = lock(&self.shell);
         let summary = summary_line(&shell.summary());
-        let lru = look(&mut shell, "lru --limit 30", false);
-        let timeline = look(&mut shell, "timeline --limit 30", false);
+        let lru = look(&mut shell, "lru --all", false);
+        let timeline = look(&mut shell, "timeline --all", false);
         let now = shell.now().to_string();
         drop(shell);
         let page = html::sessions_page(&summary, &lru, &timeline, refresh, &now);
@@ -197,10 +234,8 @@ impl Site {
 
 impl Handler for Site {
     fn handle(&self, request: &Request, peer: SocketAddr) -> Response {
-        let (path, query) = request
-            .target
-            .split_once('?')
-            .unwrap_or((&request.target, ""));
+        let target = origin_form(&request.target);
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let method = request.method.as_str();
         let readable = matches!(method, "GET" | "HEAD");
         match path {
@@ -211,13 +246,14 @@ impl Handler for Site {
             "/api/sessions" if readable => self.api(),
             "/favicon.ico" => Response::text(204, ""),
             _ if PATHS.contains(&path) || path == "/sessions" || path == "/api/sessions" => {
+                self.tell(&format!("» {peer}: 405 {method} {path}\n"));
                 let mut r = Response::text(405, format!("405: {method} is not served here\n"));
                 r.headers.push(("Allow", "GET, HEAD, POST".to_owned()));
                 r
             }
             _ => {
-                let client = browser(request.header("user-agent"));
-                (self.notify)(format!("» {client} {peer}: 404 {method} {path}\n"));
+                let client = client_name(request, peer);
+                self.tell(&format!("» {client} {peer}: 404 {method} {path}\n"));
                 let now = lock(&self.shell).now().to_string();
                 let text = format!(
                     "no page {path}; the book's pages are {}, and /sessions shows the store",
@@ -229,7 +265,7 @@ impl Handler for Site {
     }
 
     fn refused(&self, peer: SocketAddr, status: u16, why: &str) {
-        (self.notify)(format!("» {peer}: {status} {why}\n"));
+        self.tell(&format!("» {peer}: {status} {why}\n"));
     }
 }
 
@@ -251,6 +287,29 @@ fn look(shell: &mut Shell, line: &str, json: bool) -> String {
         Ok(Some(outcome)) => text_of(&outcome, shell),
         Ok(None) => String::new(),
         Err(e) => format!("error: {e}"),
+    }
+}
+
+/// The path and query of a request target; an absolute URL (`http://host/count`) is cut
+/// down to them, as servers must take it (RFC 9112).
+fn origin_form(target: &str) -> &str {
+    let Some(rest) = target
+        .strip_prefix("http://")
+        .or_else(|| target.strip_prefix("https://"))
+    else {
+        return target;
+    };
+    rest.find('/').map_or("/", |at| &rest[at..])
+}
+
+/// The name a browser goes by in the events: its kind, and its address when it is another
+/// machine's (`chrome@192.168.1.20`).
+fn client_name(request: &Request, peer: SocketAddr) -> String {
+    let kind = browser(request.header("user-agent"));
+    if peer.ip().is_loopback() {
+        kind.to_owned()
+    } else {
+        format!("{kind}@{}", peer.ip())
     }
 }
 

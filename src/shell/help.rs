@@ -11,6 +11,7 @@ pub fn text(commands: &[Command], topic: Option<&str>) -> Result<String> {
         None => Ok(overview(commands)),
         Some("book") => Ok(BOOK.to_owned()),
         Some("ids") => Ok(IDS.to_owned()),
+        Some("serve") => Ok(SERVE.to_owned()),
         // The `gc` command, then the strategies that run it by themselves.
         Some("gc") => Ok(format!(
             "{}\n\n{GC}",
@@ -35,7 +36,22 @@ pub fn text(commands: &[Command], topic: Option<&str>) -> Result<String> {
 }
 
 /// Help topics that are not commands.
-pub const TOPICS: &[&str] = &["book", "ids"];
+pub const TOPICS: &[&str] = &["book", "ids", "serve"];
+
+/// `help serve`: what the prompt of `sessim serve` drives, and its two clocks.
+const SERVE: &str = "\
+`sessim serve [--listen HOST:PORT]` serves the book's pages (/ /login /count
+/logout) to real browsers, and /sessions (?refresh=2 redraws it) and
+/api/sessions for the projector. Each request goes through the same manager as
+`visit`, and is printed above this prompt. Every command works while it
+serves: `advance-clock` moves the server's clock, `config` changes its
+settings, `reset` starts it afresh. `quit` or Ctrl-D stops the server.
+The server's time is this prompt's clock, while a browser counts a cookie's
+Max-Age in real seconds: after `advance-clock 2h` the browser still sends its
+cookie, and the server finds the session expired. `--clock system` puts both
+on real time. Real browsers are named by their User-Agent (chrome, firefox,
+curl...) in the events, and keep their own cookies: `clients` lists only the
+simulated ones.";
 
 /// `help`: every command with its one-line meaning, in at most 80 columns
 /// (a test holds every command's summary to that).
