@@ -1,7 +1,7 @@
 //! Latency of `sessim serve`: the release binary serving `/count` on loopback to one
 //! client, then to eight at once sharing one cookie (keep-alive, as browsers do). Prints
 //! p50, p90, p99 and requests a second, each the median of several rounds. Run with
-//! `cargo bench --bench serve [-- ROUNDS]`.
+//! `cargo bench --bench serve [-- ROUNDS]`; `SESSIM=PATH` measures another binary.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -17,7 +17,9 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(5);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sessim"))
+    // `SESSIM=path` measures another build, to compare two side by side.
+    let exe = std::env::var("SESSIM").unwrap_or_else(|_| env!("CARGO_BIN_EXE_sessim").to_owned());
+    let mut child = Command::new(exe)
         .args(["serve", "--listen", "127.0.0.1:0", "--seed", "1"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -646,3 +646,41 @@ fn a_real_browser_counts_per_profile() {
     assert!(told.contains("» chrome 127.0.0.1:"), "{told}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn idle_connections_hold_no_one_up_and_too_many_get_503() {
+    let served = Served::with_timeout(&["--seed", "5"], Duration::from_secs(120));
+    let mut idle: Vec<TcpStream> = (0..40)
+        .map(|_| TcpStream::connect(served.addr()).unwrap())
+        .collect();
+    // Were a thread held by each idle connection, this would wait for their timeout.
+    let mut b = Browser::new(&served.base());
+    b.agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(30)))
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    assert_eq!(b.get("/count").result(), "countnum = 1");
+    let open = idle.len() + 1; // the browser keeps its connection
+    for _ in open..sessim::serve::MAX_CONNECTIONS {
+        idle.push(TcpStream::connect(served.addr()).unwrap());
+    }
+    let busy = raw_status(served.addr(), b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(busy, "HTTP/1.1 503 Service Unavailable");
+    drop(idle);
+    assert_eq!(b.get("/count").result(), "countnum = 2");
+    // The closed connections' threads end, and new connections are served again.
+    let mut again = None;
+    for _ in 0..100 {
+        let status = raw_status(served.addr(), b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        if status == "HTTP/1.1 200 OK" {
+            again = Some(status);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        again.is_some(),
+        "served again once the idle connections closed"
+    );
+}
