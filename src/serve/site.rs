@@ -13,7 +13,7 @@ use super::{Handler, html};
 use crate::render::{self, Context, Style, summary_line};
 use crate::shell::Shell;
 use crate::shell::options::Format;
-use crate::shell::reply::Outcome;
+use crate::shell::reply::{Outcome, Reply};
 use crate::web::escape::query_unescape;
 use crate::web::{self, pages::PATHS};
 
@@ -73,64 +73,14 @@ impl Site {
     /// One of the book's pages, through the manager.
     fn book_page(&self, request: &Request, path: &str, query: &str, peer: SocketAddr) -> Response {
         let client = client_name(request, peer);
-        let mut cookies = Vec::new();
-        for value in request.header_values("cookie") {
-            match std::str::from_utf8(value) {
-                Ok(text) => cookies.push(text),
-                Err(_) => return self.bad(peer, "the Cookie header is not UTF-8", None),
-            }
-        }
-        // A form's fields come first, as Go's `r.FormValue` finds them.
-        let mut params = Vec::new();
-        let form = request
-            .header("content-type")
-            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
-        if request.method == "POST" && form {
-            let body = String::from_utf8_lossy(&request.body);
-            match web::parse_query(&body) {
-                Ok(fields) => params.extend(fields),
-                Err(why) => return self.bad(peer, &format!("the form is malformed: {why}"), None),
-            }
-        }
-        match web::parse_query(query) {
-            Ok(more) => params.extend(more),
-            Err(why) => {
-                let why = format!("the query `{query}` is malformed: {why}");
-                return self.bad(peer, &why, None);
-            }
-        }
-        if let Some((name, _)) = params
-            .iter()
-            .find(|(n, v)| n.chars().chain(v.chars()).any(char::is_control))
-        {
-            let why = format!(
-                "the parameter `{}` holds a control character",
-                name.escape_default()
-            );
-            return self.bad(peer, &why, None);
-        }
-        let asked = web::Request {
-            method: request.method.clone(),
-            path: path.to_owned(),
-            params,
-            cookie: (!cookies.is_empty()).then(|| cookies.join("; ")),
+        let asked = match web_request(request, path, query) {
+            Ok(asked) => asked,
+            Err(why) => return self.bad(peer, &why, None),
         };
         let mut shell = lock(&self.shell);
-        let config = shell.manager().config();
-        let name = config.cookie_name.clone();
-        if let Some(value) = asked.cookie(&name)
-            && let Err(why) = query_unescape(&value)
-        {
-            let mut removal = Cookie::new(name.clone(), "");
-            removal.set_path("/");
-            removal.set_http_only(config.cookie_httponly);
-            removal.set_max_age(CookieAge::seconds(-1));
-            let text = format!(
-                "the {name} cookie `{value}` is not URL-escaped properly ({why}); the browser is \
-                 told to drop it, so the next request starts a new session"
-            );
+        if let Some((why, removal)) = unreadable_cookie(&shell, &asked) {
             drop(shell);
-            return self.bad(peer, &text, Some(removal.to_string()));
+            return self.bad(peer, &why, Some(removal));
         }
         let now = shell.now().to_string();
         let outcome = match shell.answer(&client, asked) {
@@ -153,7 +103,7 @@ impl Site {
                 self.tell(&line);
             }
         }
-        let crate::shell::reply::Reply::Visit(visit) = outcome.reply else {
+        let Reply::Visit(visit) = outcome.reply else {
             return Response::text(500, "not a visit");
         };
         let answer = visit.response;
@@ -267,6 +217,61 @@ impl Handler for Site {
     fn refused(&self, peer: SocketAddr, status: u16, why: &str) {
         self.tell(&format!("» {peer}: {status} {why}\n"));
     }
+}
+
+/// `request` as the book's pages take it: its cookies, and its parameters, a form's fields
+/// first, as Go's `r.FormValue` finds them. `Err` says why it is a bad request.
+fn web_request(request: &Request, path: &str, query: &str) -> Result<web::Request, String> {
+    let mut cookies = Vec::new();
+    for value in request.header_values("cookie") {
+        let text = std::str::from_utf8(value).map_err(|_| "the Cookie header is not UTF-8")?;
+        cookies.push(text);
+    }
+    let mut params = Vec::new();
+    let form = request
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if request.method == "POST" && form {
+        let body = String::from_utf8_lossy(&request.body);
+        let fields =
+            web::parse_query(&body).map_err(|why| format!("the form is malformed: {why}"))?;
+        params.extend(fields);
+    }
+    let more = web::parse_query(query)
+        .map_err(|why| format!("the query `{query}` is malformed: {why}"))?;
+    params.extend(more);
+    // Such a character could drive the terminal the request is printed on.
+    let bad = params
+        .iter()
+        .find(|(n, v)| n.chars().chain(v.chars()).any(char::is_control));
+    if let Some((name, _)) = bad {
+        let name = name.escape_default();
+        return Err(format!("the parameter `{name}` holds a control character"));
+    }
+    Ok(web::Request {
+        method: request.method.clone(),
+        path: path.to_owned(),
+        params,
+        cookie: (!cookies.is_empty()).then(|| cookies.join("; ")),
+    })
+}
+
+/// When the session cookie of `asked` cannot be unescaped: why, and the `Set-Cookie` that
+/// tells the browser to drop it, so that its next request starts afresh.
+fn unreadable_cookie(shell: &Shell, asked: &web::Request) -> Option<(String, String)> {
+    let config = shell.manager().config();
+    let name = &config.cookie_name;
+    let value = asked.cookie(name)?;
+    let why = query_unescape(&value).err()?;
+    let mut removal = Cookie::new(name.clone(), "");
+    removal.set_path("/");
+    removal.set_http_only(config.cookie_httponly);
+    removal.set_max_age(CookieAge::seconds(-1));
+    let text = format!(
+        "the {name} cookie `{value}` is not URL-escaped properly ({why}); the browser is \
+         told to drop it, so the next request starts a new session"
+    );
+    Some((text, removal.to_string()))
 }
 
 /// What `outcome` prints at a prompt off a terminal.
