@@ -12,9 +12,10 @@ use std::time::Duration;
 
 use cookie::Cookie;
 use sessim::Simulation;
-use sessim::serve::Server;
-use sessim::serve::site::{Site, lock};
+use sessim::serve::site::Site;
+use sessim::serve::{Server, lock};
 use sessim::shell::Shell;
+use sessim::shell::options::Format;
 
 mod common;
 use common::test_redis::TestRedis;
@@ -33,12 +34,16 @@ impl Served {
     }
 
     fn with_timeout(options: &[&str], timeout: Duration) -> Served {
+        Served::telling(options, timeout, Format::Text)
+    }
+
+    fn telling(options: &[&str], timeout: Duration, format: Format) -> Served {
         let shell = Simulation::new(options).expect("options").into_shell();
         let shell = Arc::new(Mutex::new(shell));
         let told = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&told);
         let notify = Box::new(move |text: String| sink.lock().unwrap().push(text));
-        let site = Arc::new(Site::new(Arc::clone(&shell), notify));
+        let site = Arc::new(Site::new(Arc::clone(&shell), notify).telling_in(format));
         let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
         let server = Server::start(addr, site, timeout).expect("listens");
         Served {
@@ -299,6 +304,13 @@ fn forms_come_first_and_targets_and_head_are_taken_as_http_says() {
         raw(b"DELETE /count HTTP/1.1\r\nHost: x\r\n\r\n"),
         "HTTP/1.1 405 Method Not Allowed"
     );
+    let old = raw_head(
+        served.addr(),
+        b"GET /favicon.ico HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+    );
+    assert!(old.starts_with("HTTP/1.1 204 No Content\r\n"), "{old}");
+    assert!(old.contains("\r\nConnection: keep-alive\r\n"), "{old}");
+    assert!(!old.contains("Content-Length"), "{old}");
     let told = served.told.lock().unwrap().join("");
     assert!(
         told.contains("\nPOST /login\nCookie: (none)\nForm: user=bob&user=eve\n"),
@@ -362,6 +374,35 @@ fn raw_status(addr: SocketAddr, bytes: &[u8]) -> String {
     answer.trim_end().to_owned()
 }
 
+/// Sends `bytes` on a new connection and reads the head of the answer.
+fn raw_head(addr: SocketAddr, bytes: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(bytes).unwrap();
+    let mut head = String::new();
+    let mut reader = BufReader::new(stream);
+    while reader.read_line(&mut head).unwrap_or(0) > 2 {}
+    head
+}
+
+#[test]
+fn with_format_json_each_request_is_told_as_a_json_line() {
+    let served = Served::telling(&["--seed", "5"], Duration::from_secs(5), Format::Json);
+    let mut b = Browser::new(&served.base());
+    b.get("/count");
+    b.get("/nope");
+    let told = served.told.lock().unwrap().clone();
+    assert_eq!(told.len(), 2, "{told:?}");
+    let visit: serde_json::Value = serde_json::from_str(&told[0]).unwrap();
+    assert_eq!(visit["command"], "visit");
+    assert_eq!(visit["response"]["body"], "countnum = 1");
+    let refused: serde_json::Value = serde_json::from_str(&told[1]).unwrap();
+    assert_eq!(refused["status"], 404);
+    assert_eq!(refused["ok"], false);
+}
+
 #[test]
 fn bad_requests_get_a_4xx_and_the_server_goes_on() {
     let served = Served::with_timeout(&["--seed", "5"], Duration::from_millis(400));
@@ -407,6 +448,26 @@ fn bad_requests_get_a_4xx_and_the_server_goes_on() {
     );
     assert!(bad.cookies.is_empty(), "told to drop the bad cookie");
     assert_eq!(bad.get("/count").result(), "countnum = 1");
+    let mut line = b"GET /".to_vec();
+    line.extend(vec![b'a'; 9 * 1024]);
+    line.extend(b" HTTP/1.1\r\nHost: x\r\n\r\n");
+    check(
+        "a long line in one write",
+        raw_status(addr, &line),
+        "HTTP/1.1 414 URI Too Long",
+    );
+    let body = b"POST /login HTTP/1.1\r\nContent-Length: 100000\r\n\r\nuser=a";
+    check(
+        "a big body",
+        raw_status(addr, body),
+        "HTTP/1.1 413 Content Too Large",
+    );
+    let chunked = b"POST /login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+    check(
+        "a chunked body",
+        raw_status(addr, chunked),
+        "HTTP/1.1 501 Not Implemented",
+    );
     let twice = b"POST /logout HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 40\r\n\r\nabc";
     check(
         "two Content-Lengths",

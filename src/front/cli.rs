@@ -97,7 +97,7 @@ pub enum Sub {
         #[arg(long, value_name = "HOST:PORT", default_value = crate::serve::DEFAULT_LISTEN)]
         listen: String,
         /// How long a request may take to arrive whole; a slower one gets 408.
-        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = positive_duration)]
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = read_timeout)]
         read_timeout: std::time::Duration,
     },
     /// Run the standard performance workload (on the memory store, or --provider redis).
@@ -114,10 +114,11 @@ pub enum Sub {
     },
 }
 
-/// A duration longer than zero, as `5s` or `500ms`.
-fn positive_duration(text: &str) -> Result<std::time::Duration, String> {
+/// `serve`'s read timeout: longer than zero, at most an hour, as `5s` or `500ms`.
+fn read_timeout(text: &str) -> Result<std::time::Duration, String> {
     match humantime::parse_duration(text) {
         Ok(d) if d.is_zero() => Err("must be longer than 0s".to_owned()),
+        Ok(d) if d.as_secs() > 3600 => Err("must be at most 1h".to_owned()),
         Ok(d) => Ok(d),
         Err(e) => Err(e.to_string()),
     }

@@ -17,7 +17,7 @@ use rustyline::{Context, Editor, ExternalPrinter, Helper};
 use super::record::Recorder;
 use super::step::Printer;
 use crate::render::summary_line;
-use crate::serve::site::lock;
+use crate::serve::lock;
 use crate::shell::{Shell, complete};
 
 /// The environment variable naming the history file; empty turns history off.
@@ -28,6 +28,9 @@ const HISTORY_SIZE: usize = 1000;
 
 struct ReplHelper {
     shell: Arc<Mutex<Shell>>,
+    /// The shell's commands, kept here so that a hint never waits for the shell (which a
+    /// request being served may hold).
+    commands: &'static [crate::shell::commands::Command],
     color: bool,
 }
 
@@ -58,9 +61,8 @@ impl Hinter for ReplHelper {
     type Hint = String;
 
     fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
-        let commands = lock(&self.shell).commands();
         (pos == line.len())
-            .then(|| complete::hint(commands, line))
+            .then(|| complete::hint(self.commands, line))
             .flatten()
     }
 }
@@ -119,8 +121,10 @@ impl Prompt {
                 return Err(2);
             }
         };
+        let commands = lock(&shell).commands();
         editor.set_helper(Some(ReplHelper {
             shell: Arc::clone(&shell),
+            commands,
             color: printer.style.color,
         }));
         let mut history = history_path();

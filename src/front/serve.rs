@@ -54,6 +54,12 @@ pub fn main(shell: Shell, printer: Printer, listen: &str, timeout: Duration) -> 
         };
         say_serving(&server, "SIGINT or SIGTERM stops it");
         let signal = signals.forever().next();
+        // A second signal ends the process at once, should stopping ever hang.
+        std::thread::spawn(move || {
+            if let Some(again) = signals.forever().next() {
+                std::process::exit(128 + again);
+            }
+        });
         server.stop();
         let name = match signal {
             Some(SIGINT) => "SIGINT",

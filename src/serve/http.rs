@@ -27,6 +27,8 @@ pub struct Request {
     pub body: Vec<u8>,
     /// Whether the client keeps the connection for another request.
     pub keep_alive: bool,
+    /// Whether it spoke HTTP/1.0, where keeping the connection must be said.
+    pub http_1_0: bool,
 }
 
 impl Request {
@@ -101,15 +103,14 @@ impl Connection {
 
     /// The next request, which must arrive whole within `timeout`.
     pub fn next(&mut self, timeout: Duration) -> io::Result<Incoming> {
-        let deadline = Instant::now() + timeout;
-        let head_len = loop {
-            match self.parse_head() {
-                Some(Ok(len)) => break len,
-                Some(Err((status, why))) => return Ok(Incoming::Refused(status, why)),
-                None => {}
-            }
-            if let Some(refusal) = oversized(&self.buffer) {
-                return Ok(Incoming::Refused(refusal.0, refusal.1));
+        let deadline = Instant::now()
+            .checked_add(timeout)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+        let (head_len, mut request) = loop {
+            match self.head() {
+                Head::Whole(len, request) => break (len, request),
+                Head::Refused(status, why) => return Ok(Incoming::Refused(status, why)),
+                Head::Partial => {}
             }
             match self.fill(deadline)? {
                 Fill::More => {}
@@ -121,14 +122,10 @@ impl Connection {
                 }
             }
         };
-        let mut request = match self.head(head_len) {
-            Ok(request) => request,
-            Err((status, why)) => return Ok(Incoming::Refused(status, why)),
-        };
         self.buffer.drain(..head_len);
         if request.header("transfer-encoding").is_some() {
-            let why = "a chunked body is not taken; send Content-Length".to_owned();
-            return Ok(Incoming::Refused(411, why));
+            let why = "a body in Transfer-Encoding is not taken; send Content-Length".to_owned();
+            return Ok(Incoming::Refused(501, why));
         }
         let length = match content_length(&request) {
             Ok(length) => length,
@@ -152,29 +149,31 @@ impl Connection {
         Ok(Incoming::Request(request))
     }
 
-    /// The length of a whole head in the buffer; `None` if it is not whole yet.
-    fn parse_head(&self) -> Option<Result<usize, (u16, String)>> {
+    /// The request whose head starts the buffer, if it is whole and within the limits.
+    fn head(&self) -> Head {
         let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let mut parsed = httparse::Request::new(&mut headers);
-        match parsed.parse(&self.buffer) {
-            Ok(httparse::Status::Complete(len)) => Some(Ok(len)),
-            Ok(httparse::Status::Partial) => None,
-            Err(httparse::Error::TooManyHeaders) => {
-                Some(Err((431, format!("more than {MAX_HEADERS} headers"))))
+        let len = match parsed.parse(&self.buffer) {
+            Ok(httparse::Status::Complete(len)) => len,
+            Ok(httparse::Status::Partial) => {
+                return match oversized(&self.buffer) {
+                    Some((status, why)) => Head::Refused(status, why),
+                    None => Head::Partial,
+                };
             }
-            Err(e) => Some(Err((400, format!("a malformed request: {e}")))),
+            Err(httparse::Error::TooManyHeaders) => {
+                return Head::Refused(431, format!("more than {MAX_HEADERS} headers"));
+            }
+            Err(e) => return Head::Refused(400, format!("a malformed request: {e}")),
+        };
+        // However the bytes were cut into reads, the limits are the same.
+        if let Some((status, why)) = oversized(&self.buffer[..len]) {
+            return Head::Refused(status, why);
         }
-    }
-
-    /// The request whose head is the buffer's first `len` bytes.
-    fn head(&self, len: usize) -> Result<Request, (u16, String)> {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-        let mut parsed = httparse::Request::new(&mut headers);
-        let _ = parsed.parse(&self.buffer[..len]);
         let (Some(method), Some(target), Some(version)) =
             (parsed.method, parsed.path, parsed.version)
         else {
-            return Err((400, "a malformed request line".to_owned()));
+            return Head::Refused(400, "a malformed request line".to_owned());
         };
         let headers: Vec<(String, Vec<u8>)> = parsed
             .headers
@@ -191,13 +190,17 @@ impl Connection {
             0 => connection.contains("keep-alive"),
             _ => !connection.contains("close"),
         };
-        Ok(Request {
-            method: method.to_owned(),
-            target: target.to_owned(),
-            headers,
-            body: Vec::new(),
-            keep_alive,
-        })
+        Head::Whole(
+            len,
+            Request {
+                method: method.to_owned(),
+                target: target.to_owned(),
+                headers,
+                body: Vec::new(),
+                keep_alive,
+                http_1_0: version == 0,
+            },
+        )
     }
 
     /// Reads more bytes, waiting until `deadline` at most.
@@ -229,25 +232,62 @@ impl Connection {
         }
     }
 
-    /// Writes `response`, without its body for `HEAD`; `close` says the connection ends.
-    pub fn send(&mut self, response: &Response, head_only: bool, close: bool) -> io::Result<()> {
+    /// Writes `response`, without its body for `HEAD`. `connection` is the header that
+    /// says whether the connection ends (`close`) or stays (`keep-alive`, for HTTP/1.0).
+    pub fn send(
+        &mut self,
+        response: &Response,
+        head_only: bool,
+        connection: Option<&str>,
+    ) -> io::Result<()> {
         let mut out = Vec::with_capacity(256 + response.body.len());
         let reason = reason(response.status);
         let _ = write!(out, "HTTP/1.1 {} {reason}\r\n", response.status);
         for (name, value) in &response.headers {
             let _ = write!(out, "{name}: {value}\r\n");
         }
-        let _ = write!(out, "Content-Length: {}\r\n", response.body.len());
-        if close {
-            out.extend_from_slice(b"Connection: close\r\n");
+        // A 204 has no body, and must not say it has one (RFC 9110).
+        if response.status != 204 {
+            let _ = write!(out, "Content-Length: {}\r\n", response.body.len());
+        }
+        if let Some(connection) = connection {
+            let _ = write!(out, "Connection: {connection}\r\n");
         }
         out.extend_from_slice(b"\r\n");
-        if !head_only {
+        if !head_only && response.status != 204 {
             out.extend_from_slice(&response.body);
         }
         self.stream.write_all(&out)?;
         self.stream.flush()
     }
+
+    /// Closes after a refusal, reading what the client still sends for a moment first:
+    /// closing with unread bytes would reset the connection, and the client would see
+    /// that instead of the answer.
+    pub fn linger(mut self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Write);
+        let until = Instant::now() + LINGER;
+        let mut drained = 0;
+        while drained < MAX_LINGER_BYTES {
+            match self.fill(until) {
+                Ok(Fill::More) => {
+                    drained += self.buffer.len();
+                    self.buffer.clear();
+                }
+                _ => return,
+            }
+        }
+    }
+}
+
+/// How long a refused connection is read from before it is closed, and how much at most.
+const LINGER: Duration = Duration::from_millis(500);
+const MAX_LINGER_BYTES: usize = 1 << 20;
+
+enum Head {
+    Whole(usize, Request),
+    Partial,
+    Refused(u16, String),
 }
 
 enum Fill {
@@ -293,11 +333,11 @@ fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         408 => "Request Timeout",
-        411 => "Length Required",
         413 => "Content Too Large",
         414 => "URI Too Long",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
+        501 => "Not Implemented",
         503 => "Service Unavailable",
         _ => "",
     }

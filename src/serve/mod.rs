@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::io;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -57,7 +57,8 @@ pub fn address(listen: &str) -> Result<SocketAddr, String> {
 
 impl Server {
     /// Listens on `addr` and serves with `handler`; a request's head and body must arrive
-    /// within `timeout`, as must the next request on a kept-alive connection.
+    /// within `timeout`, as must the next request on a kept-alive connection, and a client
+    /// must take an answer within it too.
     pub fn start(
         addr: SocketAddr,
         handler: Arc<dyn Handler>,
@@ -65,6 +66,8 @@ impl Server {
     ) -> io::Result<Server> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
+        // Polled, so that stopping never depends on a connection arriving.
+        listener.set_nonblocking(true)?;
         let stop = Arc::new(AtomicBool::new(false));
         let open = Arc::new(Mutex::new(HashMap::new()));
         let worker = Arc::new(Worker {
@@ -89,15 +92,13 @@ impl Server {
         self.addr
     }
 
-    /// Stops: no new connection is taken, open ones are closed after the request being
-    /// answered, and every thread has ended when this returns.
+    /// Stops: no new connection is taken, the open ones are closed (a request being
+    /// answered is answered first), and every thread has ended when this returns.
     pub fn stop(self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accepting thread, which then sees the flag.
-        let _ = TcpStream::connect_timeout(&wake_address(self.addr), Duration::from_secs(1));
         let threads = self.accepting.join().unwrap_or_default();
         for stream in lock(&self.open).values() {
-            let _ = stream.shutdown(Shutdown::Read);
+            let _ = stream.shutdown(Shutdown::Both);
         }
         for thread in threads {
             let _ = thread.join();
@@ -105,21 +106,13 @@ impl Server {
     }
 }
 
-/// Where to connect to reach a listener on `addr`: loopback for an unspecified address.
-fn wake_address(addr: SocketAddr) -> SocketAddr {
-    let mut wake = addr;
-    if addr.ip().is_unspecified() {
-        wake.set_ip(match addr {
-            SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
-            SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
-        });
-    }
-    wake
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// What `m` guards, even if a thread panicked while holding it.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+/// How often the listener is asked for a new connection.
+const ACCEPT_POLL: Duration = Duration::from_millis(10);
 
 /// What every connection's thread shares.
 struct Worker {
@@ -131,20 +124,39 @@ struct Worker {
 
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(0);
 
+/// A connection's place among the open ones, given up however its thread ends.
+struct Registered<'a> {
+    open: &'a Mutex<HashMap<u64, TcpStream>>,
+    number: u64,
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        lock(self.open).remove(&self.number);
+    }
+}
+
 impl Worker {
     /// Takes connections until stopped, each on a thread of its own; returns the threads.
     fn accept(self: Arc<Self>, listener: &TcpListener) -> Vec<JoinHandle<()>> {
         let mut threads: Vec<JoinHandle<()>> = Vec::new();
-        for stream in listener.incoming() {
-            if self.stop.load(Ordering::SeqCst) {
-                break;
+        while !self.stop.load(Ordering::SeqCst) {
+            let stream = match listener.accept() {
+                Ok((stream, _)) => stream,
+                // Nothing yet, or out of descriptors for now: wait, never spin.
+                Err(_) => {
+                    std::thread::sleep(ACCEPT_POLL);
+                    continue;
+                }
+            };
+            if stream.set_nonblocking(false).is_err() {
+                continue;
             }
-            let Ok(stream) = stream else { continue };
             threads.retain(|t| !t.is_finished());
             if threads.len() >= MAX_CONNECTIONS {
                 let mut busy = Connection::new(stream);
                 let why = format!("{MAX_CONNECTIONS} connections are open; try again");
-                let _ = busy.send(&http::Response::text(503, why), false, true);
+                let _ = busy.send(&http::Response::text(503, why), false, Some("close"));
                 continue;
             }
             let worker = Arc::clone(&self);
@@ -162,37 +174,40 @@ impl Worker {
     fn serve(&self, stream: TcpStream) {
         let Ok(peer) = stream.peer_addr() else { return };
         let number = NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed);
-        if let Ok(copy) = stream.try_clone() {
-            lock(&self.open).insert(number, copy);
-        }
+        let Ok(copy) = stream.try_clone() else { return };
+        lock(&self.open).insert(number, copy);
+        let _registered = Registered {
+            open: &self.open,
+            number,
+        };
         let _ = stream.set_nodelay(true);
+        // A client that never reads its answers must not hold a thread for ever.
+        let _ = stream.set_write_timeout(Some(self.timeout));
         let mut connection = Connection::new(stream);
         while !self.stop.load(Ordering::SeqCst) {
-            let Ok(done) = self.one(&mut connection, peer) else {
-                break;
-            };
-            if done {
-                break;
-            }
-        }
-        lock(&self.open).remove(&number);
-    }
-
-    /// Answers one request; tells whether the connection is done.
-    fn one(&self, connection: &mut Connection, peer: SocketAddr) -> io::Result<bool> {
-        match connection.next(self.timeout)? {
-            Incoming::Closed => Ok(true),
-            Incoming::Refused(status, why) => {
-                self.handler.refused(peer, status, &why);
-                let answer = http::Response::text(status, format!("{status}: {why}\n"));
-                connection.send(&answer, false, true)?;
-                Ok(true)
-            }
-            Incoming::Request(request) => {
-                let answer = self.handler.handle(&request, peer);
-                let close = !request.keep_alive || self.stop.load(Ordering::SeqCst);
-                connection.send(&answer, request.method == "HEAD", close)?;
-                Ok(close)
+            match connection.next(self.timeout) {
+                Ok(Incoming::Request(request)) => {
+                    let answer = self.handler.handle(&request, peer);
+                    let close = !request.keep_alive || self.stop.load(Ordering::SeqCst);
+                    let header = match (close, request.http_1_0) {
+                        (true, _) => Some("close"),
+                        (false, true) => Some("keep-alive"),
+                        (false, false) => None,
+                    };
+                    let head_only = request.method == "HEAD";
+                    if connection.send(&answer, head_only, header).is_err() || close {
+                        return;
+                    }
+                }
+                Ok(Incoming::Refused(status, why)) => {
+                    self.handler.refused(peer, status, &why);
+                    let answer = http::Response::text(status, format!("{status}: {why}\n"));
+                    if connection.send(&answer, false, Some("close")).is_ok() {
+                        connection.linger();
+                    }
+                    return;
+                }
+                Ok(Incoming::Closed) | Err(_) => return,
             }
         }
     }

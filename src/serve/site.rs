@@ -3,19 +3,17 @@
 //! to a book's page is told, as the prompt prints a visit, to whoever watches.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-
-use cookie::Cookie;
-use cookie::time::Duration as CookieAge;
+use std::sync::{Arc, Mutex};
 
 use super::http::{Request, Response};
-use super::{Handler, html};
+use super::{Handler, html, lock};
+use crate::Error;
 use crate::render::{self, Context, Style, summary_line};
 use crate::shell::Shell;
 use crate::shell::options::Format;
 use crate::shell::reply::{Outcome, Reply};
 use crate::web::escape::query_unescape;
-use crate::web::{self, pages::PATHS};
+use crate::web::{self, pages, pages::PATHS};
 
 const HTML: &str = "text/html; charset=utf-8";
 
@@ -34,11 +32,6 @@ impl std::fmt::Debug for Site {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Site").finish_non_exhaustive()
     }
-}
-
-/// The shell behind `shell`, even if a thread panicked while holding it.
-pub fn lock(shell: &Mutex<Shell>) -> MutexGuard<'_, Shell> {
-    shell.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Site {
@@ -70,6 +63,23 @@ impl Site {
         (self.notify)(shown);
     }
 
+    /// Tells of a request answered with `status` and no page run: a line, or a JSON object
+    /// with `"ok": false` as a failed command prints.
+    fn told_refusal(&self, peer: SocketAddr, status: u16, why: &str) {
+        match self.format {
+            Format::Text => self.tell(&format!("» {peer}: {status} {why}\n")),
+            Format::Json => {
+                let json = serde_json::json!({
+                    "ok": false,
+                    "peer": peer.to_string(),
+                    "status": status,
+                    "error": why,
+                });
+                self.tell(&format!("{json}\n"));
+            }
+        }
+    }
+
     /// One of the book's pages, through the manager.
     fn book_page(&self, request: &Request, path: &str, query: &str, peer: SocketAddr) -> Response {
         let client = client_name(request, peer);
@@ -82,13 +92,21 @@ impl Site {
             drop(shell);
             return self.bad(peer, &why, Some(removal));
         }
+        // Another process on the namespace moved its clock, or started it again, since
+        // this one last looked: caught up now, the request is answered as a new one.
+        let outcome = match shell.answer(&client, asked.clone()) {
+            Err(Error::ClockMoved { .. } | Error::NamespaceRestarted(_)) => {
+                shell.answer(&client, asked)
+            }
+            answered => answered,
+        };
         let now = shell.now().to_string();
-        let outcome = match shell.answer(&client, asked) {
+        let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
                 drop(shell);
                 let text = format!("the store failed: {e}");
-                self.tell(&format!("» {client} {peer}: 503 {text}\n"));
+                self.told_refusal(peer, 503, &text);
                 let page = html::message_page("503 the store failed", &text, &now);
                 return Response::new(503, HTML, page);
             }
@@ -110,9 +128,7 @@ impl Site {
         let form = path == "/login" && visit.request.param("user").is_none();
         let page = html::book_page(path, &answer.body, form, &log, &now);
         let mut response = Response::new(answer.status, HTML, page);
-        response
-            .headers
-            .push(("Cache-Control", "no-store".to_owned()));
+        no_store(&mut response);
         if answer.status == 302 {
             response.headers.push(("Location", "/".to_owned()));
         }
@@ -124,7 +140,7 @@ impl Site {
 
     /// A 400 that is told, with `set_cookie` if given.
     fn bad(&self, peer: SocketAddr, why: &str, set_cookie: Option<String>) -> Response {
-        self.tell(&format!("» {peer}: 400 {why}\n"));
+        self.told_refusal(peer, 400, why);
         let now = lock(&self.shell).now().to_string();
         let mut response =
             Response::new(400, HTML, html::message_page("400 bad request", why, &now));
@@ -151,9 +167,7 @@ impl Site {
         drop(shell);
         let page = html::sessions_page(&summary, &lru, &timeline, refresh, &now);
         let mut response = Response::new(200, HTML, page);
-        response
-            .headers
-            .push(("Cache-Control", "no-store".to_owned()));
+        no_store(&mut response);
         response
     }
 
@@ -175,9 +189,7 @@ impl Site {
         let mut body = serde_json::Value::Object(json).to_string();
         body.push('\n');
         let mut response = Response::new(200, "application/json", body);
-        response
-            .headers
-            .push(("Cache-Control", "no-store".to_owned()));
+        no_store(&mut response);
         response
     }
 }
@@ -196,14 +208,14 @@ impl Handler for Site {
             "/api/sessions" if readable => self.api(),
             "/favicon.ico" => Response::text(204, ""),
             _ if PATHS.contains(&path) || path == "/sessions" || path == "/api/sessions" => {
-                self.tell(&format!("» {peer}: 405 {method} {path}\n"));
+                self.told_refusal(peer, 405, &format!("{method} {path}"));
                 let mut r = Response::text(405, format!("405: {method} is not served here\n"));
                 r.headers.push(("Allow", "GET, HEAD, POST".to_owned()));
                 r
             }
             _ => {
                 let client = client_name(request, peer);
-                self.tell(&format!("» {client} {peer}: 404 {method} {path}\n"));
+                self.told_refusal(peer, 404, &format!("{method} {path} ({client})"));
                 let now = lock(&self.shell).now().to_string();
                 let text = format!(
                     "no page {path}; the book's pages are {}, and /sessions shows the store",
@@ -215,7 +227,7 @@ impl Handler for Site {
     }
 
     fn refused(&self, peer: SocketAddr, status: u16, why: &str) {
-        self.tell(&format!("» {peer}: {status} {why}\n"));
+        self.told_refusal(peer, status, why);
     }
 }
 
@@ -263,15 +275,18 @@ fn unreadable_cookie(shell: &Shell, asked: &web::Request) -> Option<(String, Str
     let name = &config.cookie_name;
     let value = asked.cookie(name)?;
     let why = query_unescape(&value).err()?;
-    let mut removal = Cookie::new(name.clone(), "");
-    removal.set_path("/");
-    removal.set_http_only(config.cookie_httponly);
-    removal.set_max_age(CookieAge::seconds(-1));
     let text = format!(
         "the {name} cookie `{value}` is not URL-escaped properly ({why}); the browser is \
          told to drop it, so the next request starts a new session"
     );
-    Some((text, removal.to_string()))
+    Some((text, pages::removal(config)))
+}
+
+/// Marks `response` as never to be cached, so that a reload always reaches the server.
+fn no_store(response: &mut Response) {
+    response
+        .headers
+        .push(("Cache-Control", "no-store".to_owned()));
 }
 
 /// What `outcome` prints at a prompt off a terminal.
@@ -311,7 +326,7 @@ fn origin_form(target: &str) -> &str {
 /// machine's (`chrome@192.168.1.20`).
 fn client_name(request: &Request, peer: SocketAddr) -> String {
     let kind = browser(request.header("user-agent"));
-    if peer.ip().is_loopback() {
+    if peer.ip().to_canonical().is_loopback() {
         kind.to_owned()
     } else {
         format!("{kind}@{}", peer.ip())

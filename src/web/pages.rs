@@ -9,7 +9,7 @@ use cookie::time::Duration as CookieAge;
 use super::escape::{query_escape, query_unescape};
 use super::{Request, Response, Step};
 use crate::basics::time::Time;
-use crate::manager::{Manager, ReadOutcome};
+use crate::manager::{Config, Manager, ReadOutcome};
 use crate::rules::Defect;
 use crate::store::Store;
 use crate::{Error, Result};
@@ -227,9 +227,7 @@ impl<S: Store> Page<'_, S> {
             },
             Err(why) => self.response.steps.push(Step::Refused { value, why }),
         }
-        let mut removal = self.cookie(String::new());
-        removal.set_max_age(CookieAge::seconds(-1));
-        self.response.set_cookie.push(removal.to_string());
+        self.response.set_cookie.push(removal(self.m.config()));
         Ok(())
     }
 
@@ -242,16 +240,28 @@ impl<S: Store> Page<'_, S> {
         self.response.set_cookie.push(cookie.to_string());
     }
 
-    /// The session cookie with `value`, `Path=/`, and `HttpOnly` if it is on.
+    /// The session cookie with `value`, as `config` builds it.
     fn cookie(&self, value: String) -> Cookie<'static> {
-        let c = self.m.config();
-        let mut cookie = Cookie::new(c.cookie_name.clone(), value);
-        cookie.set_path("/");
-        if c.cookie_httponly {
-            cookie.set_http_only(true);
-        }
-        cookie
+        session_cookie(self.m.config(), value)
     }
+}
+
+/// The session cookie with `value`, `Path=/`, and `HttpOnly` if it is on.
+fn session_cookie(config: &Config, value: String) -> Cookie<'static> {
+    let mut cookie = Cookie::new(config.cookie_name.clone(), value);
+    cookie.set_path("/");
+    if config.cookie_httponly {
+        cookie.set_http_only(true);
+    }
+    cookie
+}
+
+/// The `Set-Cookie` that tells a browser to drop its session cookie (`Max-Age=-1`), as
+/// `SessionDestroy` sends it.
+pub fn removal(config: &Config) -> String {
+    let mut cookie = session_cookie(config, String::new());
+    cookie.set_max_age(CookieAge::seconds(-1));
+    cookie.to_string()
 }
 
 /// The id `sid`, if a session could have it: not empty, no whitespace or control

@@ -51,8 +51,9 @@ pub fn delete(link: &mut Link, prefix: &str) -> Result<()> {
     })
 }
 
-/// On the first of those signals, deletes the live fresh namespaces over connections of
-/// its own, and ends the process as the signal would (128 + its number).
+/// On the first of those signals that the program does not stop on itself, deletes the
+/// live fresh namespaces over connections of its own, and ends the process as the signal
+/// would (128 + its number).
 fn watch() {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
