@@ -297,6 +297,14 @@ fn forms_come_first_and_targets_and_head_are_taken_as_http_says() {
         "HTTP/1.1 200 OK"
     );
     assert_eq!(
+        raw(b"GET /%63ount HTTP/1.1\r\nHost: x\r\n\r\n"),
+        "HTTP/1.1 200 OK"
+    );
+    assert_eq!(
+        raw(b"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n"),
+        "HTTP/1.1 400 Bad Request"
+    );
+    assert_eq!(
         raw(b"HEAD /count HTTP/1.1\r\nHost: x\r\n\r\n"),
         "HTTP/1.1 200 OK"
     );

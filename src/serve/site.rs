@@ -12,7 +12,7 @@ use crate::render::{self, Context, Style, summary_line};
 use crate::shell::Shell;
 use crate::shell::options::Format;
 use crate::shell::reply::{Outcome, Reply};
-use crate::web::escape::query_unescape;
+use crate::web::escape::{path_unescape, query_unescape};
 use crate::web::{self, pages, pages::PATHS};
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -197,7 +197,13 @@ impl Site {
 impl Handler for Site {
     fn handle(&self, request: &Request, peer: SocketAddr) -> Response {
         let target = origin_form(&request.target);
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let (raw_path, query) = target.split_once('?').unwrap_or((target, ""));
+        // As Go's server, pages are found by the decoded path: `/%63ount` is `/count`.
+        let path = match path_unescape(raw_path) {
+            Ok(path) => path,
+            Err(why) => return self.bad(peer, &format!("the path is malformed: {why}"), None),
+        };
+        let path = path.as_str();
         let method = request.method.as_str();
         let readable = matches!(method, "GET" | "HEAD");
         match path {

@@ -27,12 +27,22 @@ pub fn query_escape(text: &str) -> String {
 /// after it is an error, as in Go; so is a result that is not UTF-8, which Go would accept
 /// but no id sessim prints can be.
 pub fn query_unescape(text: &str) -> Result<String, String> {
+    unescape(text, true)
+}
+
+/// `url.PathUnescape`, as Go's server decodes a request's path: `%XX` a byte, and `+`
+/// itself.
+pub fn path_unescape(text: &str) -> Result<String, String> {
+    unescape(text, false)
+}
+
+fn unescape(text: &str, plus_is_space: bool) -> Result<String, String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' => {
                 let hex = bytes.get(i + 1..i + 3).and_then(|h| {
                     let h = std::str::from_utf8(h).ok()?;
@@ -67,6 +77,12 @@ mod tests {
         for text in ["", "x=", "a b+c%", "名前", "\u{1}\u{7f}"] {
             assert_eq!(query_unescape(&query_escape(text)).as_deref(), Ok(text));
         }
+    }
+
+    #[test]
+    fn a_path_keeps_its_plus() {
+        assert_eq!(path_unescape("/%63ount+1").as_deref(), Ok("/count+1"));
+        assert!(path_unescape("/%zz").is_err());
     }
 
     #[test]
