@@ -71,6 +71,7 @@ pub fn overview(commands: &[Command]) -> String {
     }
     out.push_str(
         "`help gc`: the ways to sweep expired sessions, and what each one costs.\n\
+         `help serve`: the book's pages for real browsers (`sessim serve`).\n\
          Durations: 90s, 30m, 1h30m, 500ms, 2d. Lines starting with # are comments.\n\
          Quote a value with spaces: set a k \"two words\".",
     );
