@@ -73,10 +73,23 @@ fn lua_draws_equal_rusts() {
 
 #[test]
 fn each_store_call_is_one_round_trip() {
-    let Some(server) = TestRedis::start("round-trips") else {
-        return;
-    };
-    let mut store = named(&server, "trips");
+    if let Some(server) = TestRedis::start("round-trips") {
+        one_round_trip_each(&server, "fcall");
+    }
+}
+
+/// On a server without functions (Redis 6), the same code runs as scripts, just as whole.
+#[test]
+fn without_functions_each_call_is_one_script() {
+    if let Some(server) = TestRedis::start_without_functions("round-trips-6") {
+        one_round_trip_each(&server, "evalsha");
+    }
+}
+
+/// Counts what the client sent, by `INFO commandstats`: 150 store calls are 150 `command`s,
+/// and nothing else.
+fn one_round_trip_each(server: &TestRedis, command: &str) {
+    let mut store = named(server, "trips");
     store
         .create("warm", DEFAULT_START, FRONT, &mut Vec::new())
         .unwrap();
@@ -130,16 +143,22 @@ fn each_store_call_is_one_round_trip() {
         .lines()
         .filter(|l| l.starts_with("cmdstat_") && !l.starts_with("cmdstat_info"))
         .collect();
-    // Scripts' own commands count too; what the client sent are the EVALSHA calls only.
-    let evalsha = calls
+    // The code's own commands count too; what the client sent are the calls of `command`.
+    let sent = format!("cmdstat_{command}:");
+    let made = calls
         .iter()
-        .find(|l| l.starts_with("cmdstat_evalsha:"))
-        .expect("EVALSHA was called");
-    assert!(evalsha.starts_with("cmdstat_evalsha:calls=150,"), "{info}");
-    assert!(
-        !calls.iter().any(|l| l.starts_with("cmdstat_eval:")),
-        "{info}"
-    );
+        .find(|l| l.starts_with(&sent))
+        .unwrap_or_else(|| panic!("{command} was not called: {info}"));
+    assert!(made.starts_with(&format!("{sent}calls=150,")), "{info}");
+    for other in ["fcall", "evalsha", "eval", "function|load", "script|load"] {
+        assert!(
+            other == command
+                || !calls
+                    .iter()
+                    .any(|l| l.starts_with(&format!("cmdstat_{other}:"))),
+            "{info}"
+        );
+    }
 }
 
 #[test]

@@ -184,9 +184,20 @@ fn every_transcript_and_the_readme_replay_green() {
 /// files that declare `#! requires = memory` are skipped, and they are these.
 #[test]
 fn every_transcript_and_the_readme_replay_green_on_redis_too() {
-    let Some(server) = TestRedis::start("transcripts") else {
-        return;
-    };
+    if let Some(server) = TestRedis::start("transcripts") {
+        replay_all_on(&server);
+    }
+}
+
+/// The same on a server without functions (Redis 6), where the code runs as scripts.
+#[test]
+fn every_transcript_replays_green_without_functions_too() {
+    if let Some(server) = TestRedis::start_without_functions("transcripts-6") {
+        replay_all_on(&server);
+    }
+}
+
+fn replay_all_on(server: &TestRedis) {
     let paths = [repo().join("transcripts"), repo().join("README.md")];
     let store = StoreChoice::Redis {
         url: server.url.clone(),

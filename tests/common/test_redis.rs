@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 pub struct TestRedis {
     child: Child,
     dir: PathBuf,
+    /// Extra options of `redis-server`.
+    extra: &'static [&'static str],
     /// Its URL: `unix://` and the socket's path.
     pub url: String,
 }
@@ -19,6 +21,16 @@ pub struct TestRedis {
 impl TestRedis {
     /// Starts a server for test `name`, or says the test is skipped and returns `None`.
     pub fn start(name: &str) -> Option<TestRedis> {
+        TestRedis::start_with(name, &[])
+    }
+
+    /// A server without Redis 7's functions, as a Redis 6 is: its `FUNCTION` command is
+    /// renamed away, so sessim runs its code as scripts (`EVALSHA`).
+    pub fn start_without_functions(name: &str) -> Option<TestRedis> {
+        TestRedis::start_with(name, &["--rename-command", "FUNCTION", ""])
+    }
+
+    fn start_with(name: &str, extra: &'static [&'static str]) -> Option<TestRedis> {
         if Command::new("redis-server")
             .arg("--version")
             .output()
@@ -34,9 +46,10 @@ impl TestRedis {
         let dir = super::scratch(&format!("redis-{name}"));
         let socket = dir.join("r.sock");
         let server = TestRedis {
-            child: spawn(&dir),
+            child: spawn(&dir, extra),
             url: format!("unix://{}", socket.display()),
             dir,
+            extra,
         };
         server.wait_ready(&socket);
         Some(server)
@@ -70,13 +83,13 @@ impl TestRedis {
     pub fn restart(&mut self) {
         let socket = self.dir.join("r.sock");
         let _ = std::fs::remove_file(&socket);
-        self.child = spawn(&self.dir);
+        self.child = spawn(&self.dir, self.extra);
         self.wait_ready(&socket);
     }
 }
 
-/// `redis-server` on socket `r.sock` in `dir`, with no persistence.
-fn spawn(dir: &std::path::Path) -> Child {
+/// `redis-server` on socket `r.sock` in `dir`, with no persistence, and `extra`.
+fn spawn(dir: &std::path::Path, extra: &[&str]) -> Child {
     Command::new("redis-server")
         .args(["--port", "0", "--unixsocket"])
         .arg(dir.join("r.sock"))
@@ -91,6 +104,7 @@ fn spawn(dir: &std::path::Path) -> Child {
         .arg("--dir")
         .arg(dir)
         .args(["--daemonize", "no", "--loglevel", "warning"])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use redis::{Client, Connection, ConnectionLike as _, RedisError};
+use redis::{Client, Connection, ConnectionLike as _, IntoConnectionInfo as _, RedisError};
 
 use crate::{Error, Result};
 
@@ -33,7 +33,11 @@ impl Link {
     /// The server at `url`, not yet connected. A malformed URL is refused.
     pub fn new(url: &str) -> Result<Link> {
         let shown = without_password(url);
-        let client = Client::open(url).map_err(|e| {
+        // TCP_NODELAY, as every request-and-answer client sets it: a command is sent at once.
+        let nodelay = |info: redis::ConnectionInfo| {
+            info.set_tcp_settings(redis::io::tcp::TcpSettings::default().set_nodelay(true))
+        };
+        let client = url.into_connection_info().map(nodelay).and_then(Client::open).map_err(|e| {
             Error::Invalid(format!(
                 "`{shown}` is not a Redis URL ({e}); expected redis://[:PASSWORD@]HOST[:PORT][/DB] \
                  or unix:///PATH"

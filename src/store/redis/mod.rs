@@ -1,8 +1,8 @@
 //! The Redis store: a simulation's sessions in a real Redis server, under one namespace,
 //! shared by every sessim process that opens it.
 //!
-//! Each call of the [`Store`] seam is one Lua script (`lua/`), sent by `EVALSHA`: Redis runs
-//! a script whole, and each script checks everything before it writes, so a call is
+//! Each call of the [`Store`] seam is one Lua function (`lua/`, see [`code`]), sent by
+//! `FCALL` (or, before Redis 7, the same code as a script, by `EVALSHA`): Redis runs it whole, and each script checks everything before it writes, so a call is
 //! applied whole or not at all, in one round trip. A sweep or a sampling cycle that reaps
 //! very many sessions runs in batches of [`BATCH`], so Redis is never blocked for long.
 //!
@@ -26,13 +26,14 @@
 
 mod cleanup;
 pub use cleanup::program_stops_itself;
+mod code;
 mod codec;
 mod link;
 
 use std::cell::RefCell;
 use std::ops::ControlFlow;
 
-use redis::{Script, Value};
+use redis::Value;
 
 pub use link::{DEFAULT_URL, check_namespace};
 
@@ -42,6 +43,7 @@ use super::{
 };
 use crate::basics::time::Time;
 use crate::{Error, Result};
+use code::{Code, Proc};
 use link::Link;
 
 /// The most sessions a script reaps or samples before it returns and is called again.
@@ -53,48 +55,6 @@ const LAYOUT: &str = "2";
 /// Sessions read a call when walking the list or reading back a sweep.
 const PAGE: u64 = 256;
 
-macro_rules! scripts {
-    ($($name:ident: [$($part:ident),*]),* $(,)?) => {
-        /// The scripts: each is `base.lua`, the parts it needs, and its own body. A part
-        /// defines functions, which Redis makes anew at every call: so each script takes only
-        /// the parts it uses.
-        struct Scripts { $($name: Script,)* }
-
-        impl Scripts {
-            fn new() -> Scripts {
-                Scripts {
-                    $($name: Script::new(concat!(
-                        include_str!("lua/base.lua"),
-                        $("\n", include_str!(concat!("lua/", stringify!($part), ".lua")),)*
-                        "\n",
-                        include_str!(concat!("lua/", stringify!($name), ".lua"))
-                    )),)*
-                }
-            }
-        }
-    };
-}
-
-scripts!(
-    create: [],
-    read: [read_part],
-    access: [values, access_part],
-    read_access: [values, read_part, access_part],
-    rename: [],
-    destroy: [],
-    sweep: [order],
-    pool: [],
-    sample: [draws],
-    count: [order],
-    peek: [order],
-    check: [],
-    init: [],
-    clock: [],
-    publish: [],
-    shared: [],
-    settings: [],
-);
-
 /// Sessions in a Redis server.
 pub struct RedisStore {
     link: RefCell<Link>,
@@ -102,7 +62,7 @@ pub struct RedisStore {
     prefix: String,
     /// This process's list of what its sweeps took.
     reaped_key: String,
-    scripts: Scripts,
+    code: Code,
     /// Whether the namespace is this process's alone, deleted when the store is dropped.
     own: bool,
     /// Whether the namespace held a simulation when it was opened.
@@ -194,7 +154,7 @@ impl RedisStore {
             reaped_key: format!("{prefix}reaped:{token}"),
             name,
             prefix,
-            scripts: Scripts::new(),
+            code: Code::new(),
             own,
             resumed,
             epoch: 0,
@@ -233,7 +193,7 @@ impl RedisStore {
     /// moved on to `now` first if that is later; its settings' version; its epoch.
     pub fn sync_clock(&self, now: Option<Time>) -> Result<Standing> {
         let now = now.map(codec::time).unwrap_or_default();
-        let reply = self.call(&self.scripts.clock, &[now.as_bytes()])?;
+        let reply = self.call(&self.code.clock, &[now.as_bytes()])?;
         match reply.as_slice() {
             [word, clock, version, epoch] if word == b"clock" => Ok(Standing {
                 clock: codec::read_time(clock)?,
@@ -247,7 +207,7 @@ impl RedisStore {
     /// The namespace's settings (as JSON, empty before any) and their version; replaced
     /// first by `new`, if given.
     pub fn settings(&self, new: Option<&str>) -> Result<(u64, String)> {
-        let reply = self.call(&self.scripts.settings, &[new.unwrap_or("").as_bytes()])?;
+        let reply = self.call(&self.code.settings, &[new.unwrap_or("").as_bytes()])?;
         match reply.as_slice() {
             [word, version, json] if word == b"settings" => {
                 Ok((codec::number(version)?, codec::text(json.clone())?))
@@ -268,12 +228,12 @@ impl RedisStore {
             words.push(name.as_bytes());
             words.push(amount.as_bytes());
         }
-        self.call(&self.scripts.publish, &words).map(drop)
+        self.call(&self.code.publish, &words).map(drop)
     }
 
     /// The namespace's shared log and totals.
     pub fn read_shared(&self) -> Result<Shared> {
-        let reply = self.call(&self.scripts.shared, &[])?;
+        let reply = self.call(&self.code.shared, &[])?;
         let (Some(dropped), Some(pairs)) = (reply.first(), reply.get(1)) else {
             return Err(unknown(&reply));
         };
@@ -309,7 +269,7 @@ impl RedisStore {
     /// Runs `script` with the prefix and `args`, and returns its reply's elements. A
     /// namespace found gone (a server restarted empty, another process's `reset` midway) is
     /// started again and the call made once more.
-    fn call(&self, script: &Script, args: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+    fn call(&self, script: &Proc, args: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
         let words = codec::words(self.invoke(script, args)?)?;
         if let Err(Error::NamespaceGone(_)) = self.refused(&words) {
             self.init()?;
@@ -324,8 +284,7 @@ impl RedisStore {
     /// Starts the namespace unless it is started, in a new epoch; whether it did.
     fn init(&self) -> Result<bool> {
         let epoch = format!("{:016x}", rand::random::<u64>());
-        let started: i64 =
-            self.invoke(&self.scripts.init, &[LAYOUT.as_bytes(), epoch.as_bytes()])?;
+        let started: i64 = self.invoke(&self.code.init, &[LAYOUT.as_bytes(), epoch.as_bytes()])?;
         Ok(started == 1)
     }
 
@@ -342,13 +301,14 @@ impl RedisStore {
         }
     }
 
-    fn invoke<T: redis::FromRedisValue>(&self, script: &Script, args: &[&[u8]]) -> Result<T> {
-        let mut invocation = script.key(format!("{}meta", self.prefix));
-        invocation.arg(&self.prefix);
-        for a in args {
-            invocation.arg(*a);
-        }
-        self.link.borrow_mut().run(|c| invocation.invoke(c))
+    fn invoke<T: redis::FromRedisValue>(&self, proc: &Proc, args: &[&[u8]]) -> Result<T> {
+        let key = format!("{}meta", self.prefix);
+        let mut words = Vec::with_capacity(args.len() + 1);
+        words.push(self.prefix.as_bytes());
+        words.extend_from_slice(args);
+        self.link
+            .borrow_mut()
+            .run(|c| self.code.run(c, proc, &key, &words))
     }
 
     /// What `read_call` answered for session `id`.
@@ -598,7 +558,7 @@ impl Store for RedisStore {
     ) -> Result<()> {
         let (now, cap) = (codec::time(now), capacity(placement));
         let reply = self.call(
-            &self.scripts.create,
+            &self.code.create,
             &[
                 id.as_bytes(),
                 now.as_bytes(),
@@ -622,7 +582,7 @@ impl Store for RedisStore {
         evicted: &mut Vec<Gone>,
     ) -> Result<Read> {
         let args = ReadArgs::new(id, now, expiry, adopt);
-        let reply = self.call(&self.scripts.read, &args.words())?;
+        let reply = self.call(&self.code.read, &args.words())?;
         self.parse_read(id, &reply, evicted)
     }
 
@@ -637,7 +597,7 @@ impl Store for RedisStore {
             flag(expiry.lazy),
         ];
         words.extend(args.words());
-        let reply = self.call(&self.scripts.access, &words)?;
+        let reply = self.call(&self.code.access, &words)?;
         parse_access(id, op, &reply)
     }
 
@@ -670,7 +630,7 @@ impl Store for RedisStore {
         let access = AccessArgs::new(op);
         let mut words = read.words();
         words.extend(access.words());
-        let reply = self.call(&self.scripts.read_access, &words)?;
+        let reply = self.call(&self.code.read_access, &words)?;
         let split = reply
             .first()
             .and_then(|n| codec::number(n).ok())
@@ -692,7 +652,7 @@ impl Store for RedisStore {
             codec::time(expiry.created_before),
         );
         let reply = self.call(
-            &self.scripts.rename,
+            &self.code.rename,
             &[
                 id.as_bytes(),
                 to.as_bytes(),
@@ -715,7 +675,7 @@ impl Store for RedisStore {
     }
 
     fn destroy(&mut self, id: &str) -> Result<Gone> {
-        let reply = self.call(&self.scripts.destroy, &[id.as_bytes()])?;
+        let reply = self.call(&self.code.destroy, &[id.as_bytes()])?;
         match (reply.first().map(Vec::as_slice), reply.len()) {
             (Some(b"ok"), 3) => gone(id.as_bytes(), &reply[1], &reply[2]),
             (Some(b"nosuch"), _) => Err(Error::NoSuchSession(id.to_owned())),
@@ -738,7 +698,7 @@ impl Store for RedisStore {
         let mut cursor = b"-inf".to_vec();
         loop {
             let reply = self.call(
-                &self.scripts.sweep,
+                &self.code.sweep,
                 &[
                     ab.as_bytes(),
                     cb.as_bytes(),
@@ -790,7 +750,7 @@ impl Store for RedisStore {
         loop {
             let (k_text, scanned_text) = (k.to_string(), scanned.to_string());
             let reply = self.call(
-                &self.scripts.sample,
+                &self.code.sample,
                 &[
                     ab.as_bytes(),
                     cb.as_bytes(),
@@ -827,8 +787,7 @@ impl Store for RedisStore {
     }
 
     fn keep_pool(&mut self, on: bool) -> Result<()> {
-        self.invoke::<Value>(&self.scripts.pool, &[flag(on)])
-            .map(drop)
+        self.invoke::<Value>(&self.code.pool, &[flag(on)]).map(drop)
     }
 
     fn swept(
@@ -887,12 +846,12 @@ impl Store for RedisStore {
     }
 
     fn back(&self) -> Result<Option<Time>> {
-        let reply = self.call(&self.scripts.peek, &[b"back"])?;
+        let reply = self.call(&self.code.peek, &[b"back"])?;
         reply.first().map(|t| codec::read_time(t)).transpose()
     }
 
     fn oldest(&self, created: bool) -> Result<Option<Oldest>> {
-        let reply = self.call(&self.scripts.peek, &[b"oldest"])?;
+        let reply = self.call(&self.code.peek, &[b"oldest"])?;
         let [last, first_created] = reply.as_slice() else {
             return Ok(None);
         };
@@ -911,7 +870,7 @@ impl Store for RedisStore {
             codec::time(expiry.accessed_before),
             codec::time(expiry.created_before),
         );
-        let n: u64 = self.invoke(&self.scripts.count, &[ab.as_bytes(), cb.as_bytes()])?;
+        let n: u64 = self.invoke(&self.code.count, &[ab.as_bytes(), cb.as_bytes()])?;
         Ok(n as usize)
     }
 
@@ -942,7 +901,7 @@ impl Store for RedisStore {
         loop {
             let (first, last) = (start.to_string(), (start + PAGE - 1).to_string());
             let reply = self.call(
-                &self.scripts.peek,
+                &self.code.peek,
                 &[b"page", end(from), first.as_bytes(), last.as_bytes()],
             )?;
             for s in reply.chunks(4) {
@@ -970,7 +929,7 @@ impl Store for RedisStore {
 
     fn check(&self) -> std::result::Result<(), String> {
         let reply: String = self
-            .invoke(&self.scripts.check, &[])
+            .invoke(&self.code.check, &[])
             .map_err(|e| e.to_string())?;
         if reply.is_empty() { Ok(()) } else { Err(reply) }
     }

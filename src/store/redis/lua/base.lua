@@ -1,9 +1,12 @@
--- sessim's Redis store: what every script shares. ARGV[1] is the namespace's key prefix,
--- `sessim:{NAME}:`. Times are 20-digit strings (nanoseconds + 2^63), so that comparing
+-- sessim's Redis store: what every call shares. Each call first binds the namespace's key
+-- prefix, `sessim:{NAME}:`, its ARGV[1]. Times are 20-digit strings (nanoseconds + 2^63), so that comparing
 -- them as strings compares the instants. A script checks everything before it writes, so
 -- one that refuses has changed nothing.
-local P = ARGV[1]
-local META, LRU, BYC, POOL = P .. 'meta', P .. 'lru', P .. 'bycreated', P .. 'pool'
+local P, META, LRU, BYC, POOL
+local function bind(prefix)
+  P = prefix
+  META, LRU, BYC, POOL = P .. 'meta', P .. 'lru', P .. 'bycreated', P .. 'pool'
+end
 local function skey(id) return P .. 's:' .. id end
 
 local function over(last, created, ab, cb) return last < ab or created < cb end
