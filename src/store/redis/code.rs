@@ -6,9 +6,12 @@
 //! which cost a request about a third of its time in Redis, while a library defines them
 //! once, when it is loaded.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
-use redis::{Connection, ErrorKind, FromRedisValue, RedisResult, Script, ServerErrorKind};
+use redis::{
+    Connection, ConnectionLike as _, ErrorKind, FromRedisValue, RedisResult, Script,
+    ServerErrorKind,
+};
 
 /// How the server runs the code, found at the first call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +47,8 @@ macro_rules! procs {
             $(pub $name: Proc,)*
             library: String,
             mode: Cell<Mode>,
+            /// The last command sent, as bytes.
+            request: RefCell<Vec<u8>>,
         }
 
         impl Code {
@@ -63,6 +68,7 @@ macro_rules! procs {
                     $($name: proc(all.next().expect("one body a call")),)*
                     library,
                     mode: Cell::new(Mode::Unknown),
+                    request: RefCell::new(Vec::new()),
                 }
             }
         }
@@ -168,12 +174,15 @@ impl Code {
             }
             return invocation.invoke(c);
         }
-        let mut cmd = redis::cmd("FCALL");
-        cmd.arg(&proc.function).arg(1).arg(key);
-        for a in args {
-            cmd.arg(*a);
-        }
-        cmd.query(c)
+        let mut request = self.request.borrow_mut();
+        let head: [&[u8]; 4] = [b"FCALL", proc.function.as_bytes(), b"1", key.as_bytes()];
+        pack(
+            &mut request,
+            head.iter().chain(args).copied(),
+            head.len() + args.len(),
+        );
+        let reply = c.req_packed_command(&request)?.extract_error()?;
+        Ok(redis::from_redis_value(reply)?)
     }
 
     /// Loads the library: functions if the server has them, else scripts from now on.
@@ -193,6 +202,23 @@ impl Code {
     }
 }
 
+/// Writes the command of `n` `words` into `out`, in Redis's protocol (RESP), over what it
+/// held: the store's calls reuse one buffer rather than build each command anew.
+fn pack<'a>(out: &mut Vec<u8>, words: impl Iterator<Item = &'a [u8]>, n: usize) {
+    let mut num = itoa::Buffer::new();
+    out.clear();
+    out.push(b'*');
+    out.extend_from_slice(num.format(n).as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for w in words {
+        out.push(b'$');
+        out.extend_from_slice(num.format(w.len()).as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(w);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
 /// Whether `e` says the server lacks the library: it restarted empty, or it is another
 /// server now.
 fn missing(e: &redis::RedisError) -> bool {
@@ -207,5 +233,20 @@ fn no_functions(e: &redis::RedisError) -> bool {
             d.starts_with("unknown command") || d.starts_with("unknown subcommand")
         }),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_is_packed_as_redis_cmd_packs_it() {
+        let words: [&[u8]; 4] = [b"FCALL", b"f", b"1", "k:長\r\n".as_bytes()];
+        let mut out = b"left over".to_vec();
+        pack(&mut out, words.iter().copied(), words.len());
+        let mut cmd = redis::cmd("FCALL");
+        cmd.arg("f").arg(1).arg("k:長\r\n");
+        assert_eq!(out, cmd.get_packed_command());
     }
 }

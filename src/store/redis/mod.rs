@@ -2,8 +2,9 @@
 //! shared by every sessim process that opens it.
 //!
 //! Each call of the [`Store`] seam is one Lua function (`lua/`, see [`code`]), sent by
-//! `FCALL` (or, before Redis 7, the same code as a script, by `EVALSHA`): Redis runs it whole, and each script checks everything before it writes, so a call is
-//! applied whole or not at all, in one round trip. A sweep or a sampling cycle that reaps
+//! `FCALL` (or, before Redis 7, the same code as a script, by `EVALSHA`): Redis runs it
+//! whole, and each checks everything before it writes, so a call is applied whole or not
+//! at all, in one round trip. A sweep or a sampling cycle that reaps
 //! very many sessions runs in batches of [`BATCH`], so Redis is never blocked for long.
 //!
 //! The keys of namespace NAME, all under `sessim:{NAME}:`:
@@ -60,6 +61,8 @@ pub struct RedisStore {
     link: RefCell<Link>,
     name: String,
     prefix: String,
+    /// The key every call names: the namespace's `meta`.
+    meta: String,
     /// This process's list of what its sweeps took.
     reaped_key: String,
     code: Code,
@@ -154,6 +157,7 @@ impl RedisStore {
             reaped_key: format!("{prefix}reaped:{token}"),
             name,
             prefix,
+            meta,
             code: Code::new(),
             own,
             resumed,
@@ -302,13 +306,12 @@ impl RedisStore {
     }
 
     fn invoke<T: redis::FromRedisValue>(&self, proc: &Proc, args: &[&[u8]]) -> Result<T> {
-        let key = format!("{}meta", self.prefix);
         let mut words = Vec::with_capacity(args.len() + 1);
         words.push(self.prefix.as_bytes());
         words.extend_from_slice(args);
         self.link
             .borrow_mut()
-            .run(|c| self.code.run(c, proc, &key, &words))
+            .run(|c| self.code.run(c, proc, &self.meta, &words))
     }
 
     /// What `read_call` answered for session `id`.
