@@ -15,7 +15,7 @@ use redis::{
 
 /// How the server runs the code, found at the first call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+enum Mode {
     /// Not known yet.
     Unknown,
     /// The library's functions, by `FCALL`.
@@ -167,7 +167,7 @@ impl Code {
         args: &[&[u8]],
     ) -> RedisResult<T> {
         if self.mode.get() == Mode::Scripts {
-            // A server without the script loads it, and the call is made again.
+            // redis-rs loads a script the server lacks, and sends the call again.
             let mut invocation = proc.script.key(key);
             for a in args {
                 invocation.arg(*a);
