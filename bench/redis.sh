@@ -44,6 +44,11 @@ for i in $(seq 1 "$runs"); do
     sessim_floor_access 1 'sessim:{floor}:meta' 'sessim:{floor}:' __rand_int__ \
     19999999999999999999 00000000000000000000 00000000000000000000 0 '' '' get uid '' \
     2>/dev/null | rps)
+  if [ -z "$floor_rps" ] || [ "$(redis-cli -s "$dir/r.sock" fcall sessim_floor_access 1 \
+    'sessim:{floor}:meta' 'sessim:{floor}:' 000000000007 19999999999999999999)" != 1 ]; then
+    echo "run $i: the floor did not run (see bench/floor.lua)" >&2
+    exit 1
+  fi
   redis-cli -s "$dir/r.sock" flushall >/dev/null
   out=$(SESSIM_REDIS_URL=$url "$bin" bench --provider redis --sessions 100000 --ops 200000 2>/dev/null)
   digest=$(sed -n 's/.*digest=\([0-9a-f]*\).*/\1/p' <<<"$out")

@@ -8,10 +8,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use redis::{
-    Connection, ConnectionLike as _, ErrorKind, FromRedisValue, RedisResult, Script,
-    ServerErrorKind,
-};
+use redis::{Connection, ConnectionLike as _, ErrorKind, FromRedisValue, RedisResult, Script};
 
 /// How the server runs the code, found at the first call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +107,10 @@ fn script(parts: &[(&str, &str)], body: &str) -> String {
     code
 }
 
+/// The calls that only read: registered as `no-writes`, so that they still run where
+/// writes are refused (a full server under `noeviction`, a replica), as scripts do.
+const READERS: [&str; 4] = ["peek", "count", "check", "shared"];
+
 /// The library of every call, and its name: `sessim_` and a hash of its code, so that
 /// two versions of sessim on one server each find their own.
 fn library(bodies: &[Body]) -> (String, String) {
@@ -122,18 +123,23 @@ fn library(bodies: &[Body]) -> (String, String) {
             code.push_str(part);
         }
     }
-    let hash = code
-        .bytes()
-        .chain(bodies.iter().flat_map(|b| b.0.bytes().chain(b.2.bytes())))
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        });
-    let name = format!("sessim_{hash:016x}");
+    // `NAME` stands for the library's name until the hash of all the code gives it.
     for (body_name, _, body) in bodies {
+        let flags = if READERS.contains(body_name) {
+            "{'no-writes'}"
+        } else {
+            "{}"
+        };
         code.push_str(&format!(
-            "\nredis.register_function('{name}_{body_name}', function(KEYS, ARGV)\nbind(ARGV[1])\n{body}\nend)\n"
+            "\nredis.register_function{{function_name = 'NAME_{body_name}', flags = {flags}, \
+             callback = function(KEYS, ARGV)\nbind(ARGV[1])\n{body}\nend}}\n"
         ));
     }
+    let hash = code.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let name = format!("sessim_{hash:016x}");
+    let code = code.replace("'NAME_", &format!("'{name}_"));
     (name.clone(), format!("#!lua name={name}\n{code}"))
 }
 
@@ -196,7 +202,9 @@ impl Code {
             Err(e) if e.detail().is_some_and(|d| d.contains("already exists")) => {
                 Ok(Mode::Functions)
             }
-            Err(e) if no_functions(&e) => Ok(Mode::Scripts),
+            // Any refusal (no such command, no permission, a proxy that does not pass it
+            // on): the scripts still work there.
+            Err(e) if server_refused(&e) => Ok(Mode::Scripts),
             Err(e) => Err(e),
         }
     }
@@ -220,20 +228,18 @@ fn pack<'a>(out: &mut Vec<u8>, words: impl Iterator<Item = &'a [u8]>, n: usize) 
 }
 
 /// Whether `e` says the server lacks the library: it restarted empty, or it is another
-/// server now.
+/// server now, without functions.
 fn missing(e: &redis::RedisError) -> bool {
-    e.detail() == Some("Function not found") || no_functions(e)
+    e.detail().is_some_and(|d| {
+        d == "Function not found"
+            || d.starts_with("unknown command")
+            || d.starts_with("unknown subcommand")
+    })
 }
 
-/// Whether `e` says the server has no `FUNCTION` command, or this user may not use it.
-fn no_functions(e: &redis::RedisError) -> bool {
-    match e.kind() {
-        ErrorKind::Server(ServerErrorKind::NoPerm) => true,
-        ErrorKind::Server(ServerErrorKind::ResponseError) => e.detail().is_some_and(|d| {
-            d.starts_with("unknown command") || d.starts_with("unknown subcommand")
-        }),
-        _ => false,
-    }
+/// Whether `e` is the server's answer, rather than a failure to reach it.
+fn server_refused(e: &redis::RedisError) -> bool {
+    matches!(e.kind(), ErrorKind::Server(_) | ErrorKind::Extension)
 }
 
 #[cfg(test)]
