@@ -8,7 +8,10 @@
 
 use std::cell::{Cell, RefCell};
 
-use redis::{Connection, ConnectionLike as _, ErrorKind, FromRedisValue, RedisResult, Script};
+use redis::{
+    Connection, ConnectionLike as _, ErrorKind, FromRedisValue, RedisResult, Script,
+    ServerErrorKind,
+};
 
 /// How the server runs the code, found at the first call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,42 +156,35 @@ impl Code {
         key: &str,
         args: &[&[u8]],
     ) -> RedisResult<T> {
+        let call = |c: &mut Connection| -> RedisResult<T> {
+            if self.mode.get() == Mode::Scripts {
+                // redis-rs loads a script the server lacks, and sends the call again.
+                let mut invocation = proc.script.key(key);
+                for a in args {
+                    invocation.arg(*a);
+                }
+                return invocation.invoke(c);
+            }
+            let mut request = self.request.borrow_mut();
+            let head: [&[u8]; 4] = [b"FCALL", proc.function.as_bytes(), b"1", key.as_bytes()];
+            pack(
+                &mut request,
+                head.iter().chain(args).copied(),
+                head.len() + args.len(),
+            );
+            let reply = c.req_packed_command(&request)?.extract_error()?;
+            Ok(redis::from_redis_value(reply)?)
+        };
         if self.mode.get() == Mode::Unknown {
             self.mode.set(self.load(c)?);
         }
-        match self.call(c, proc, key, args) {
+        match call(c) {
             Err(e) if self.mode.get() == Mode::Functions && missing(&e) => {
                 self.mode.set(self.load(c)?);
-                self.call(c, proc, key, args)
+                call(c)
             }
             other => other,
         }
-    }
-
-    fn call<T: FromRedisValue>(
-        &self,
-        c: &mut Connection,
-        proc: &Proc,
-        key: &str,
-        args: &[&[u8]],
-    ) -> RedisResult<T> {
-        if self.mode.get() == Mode::Scripts {
-            // redis-rs loads a script the server lacks, and sends the call again.
-            let mut invocation = proc.script.key(key);
-            for a in args {
-                invocation.arg(*a);
-            }
-            return invocation.invoke(c);
-        }
-        let mut request = self.request.borrow_mut();
-        let head: [&[u8]; 4] = [b"FCALL", proc.function.as_bytes(), b"1", key.as_bytes()];
-        pack(
-            &mut request,
-            head.iter().chain(args).copied(),
-            head.len() + args.len(),
-        );
-        let reply = c.req_packed_command(&request)?.extract_error()?;
-        Ok(redis::from_redis_value(reply)?)
     }
 
     /// Loads the library: functions if the server has them, else scripts from now on.
@@ -237,9 +233,13 @@ fn missing(e: &redis::RedisError) -> bool {
     })
 }
 
-/// Whether `e` is the server's answer, rather than a failure to reach it.
+/// Whether `e` is the server's refusal, rather than a failure to reach it or a server
+/// still loading its data (which will take the library once loaded).
 fn server_refused(e: &redis::RedisError) -> bool {
-    matches!(e.kind(), ErrorKind::Server(_) | ErrorKind::Extension)
+    match e.kind() {
+        ErrorKind::Server(kind) => kind != ServerErrorKind::BusyLoading,
+        kind => kind == ErrorKind::Extension,
+    }
 }
 
 #[cfg(test)]
