@@ -1,7 +1,7 @@
 -- sessim's Redis store: what every call shares. Each call first binds the namespace's key
--- prefix, `sessim:{NAME}:`, its ARGV[1]. Times are 20-digit strings (nanoseconds + 2^63), so that comparing
--- them as strings compares the instants. A script checks everything before it writes, so
--- one that refuses has changed nothing.
+-- prefix, `sessim:{NAME}:`, its ARGV[1]. Times are 20-digit strings (nanoseconds + 2^63),
+-- so that comparing them as strings compares the instants. A call checks everything before
+-- it writes, so one that refuses has changed nothing.
 local P, META, LRU, BYC, POOL
 local function bind(prefix)
   P = prefix
