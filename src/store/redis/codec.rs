@@ -13,9 +13,26 @@ use crate::{Error, Result};
 
 const OFFSET: u64 = 1 << 63;
 
+/// A time as the store writes it: 20 digits, made without allocating, since every call
+/// sends one or three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeText([u8; 20]);
+
+impl TimeText {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// `t` as the store writes it.
-pub fn time(t: Time) -> String {
-    format!("{:020}", (t.unix_nanos() as u64) ^ OFFSET)
+pub fn time(t: Time) -> TimeText {
+    let mut digits = [b'0'; 20];
+    let mut n = (t.unix_nanos() as u64) ^ OFFSET;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    TimeText(digits)
 }
 
 /// A time the store wrote.
@@ -51,10 +68,27 @@ fn field(bytes: &[u8]) -> Option<(&str, &[u8])> {
 }
 
 /// A reply's elements as bytes: strings as they are, integers in decimal.
-pub fn words(reply: Value) -> Result<Vec<Vec<u8>>> {
+pub fn words(reply: Value) -> Result<Words> {
     match reply {
         Value::Array(items) => items.into_iter().map(word).collect(),
         other => Err(unexpected(&other)),
+    }
+}
+
+/// A reply's elements, as bytes.
+pub type Words = Vec<Vec<u8>>;
+
+/// A reply of two lists, the second of them maybe left out (then empty), as bytes.
+pub fn pair(reply: Value) -> Result<(Words, Words)> {
+    let Value::Array(parts) = reply else {
+        return Err(unexpected(&reply));
+    };
+    let mut parts = parts.into_iter();
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(first), second, None) => Ok((words(first)?, second.map_or(Ok(vec![]), words)?)),
+        (first, second, third) => Err(unexpected(&Value::Array(
+            [first, second, third].into_iter().flatten().collect(),
+        ))),
     }
 }
 
@@ -103,8 +137,12 @@ mod tests {
         let times = [i64::MIN, -1, 0, 1, 1_700_000_000_000_000_000, i64::MAX];
         let texts: Vec<String> = times
             .iter()
-            .map(|&n| time(Time::from_unix_nanos(n)))
-            .collect();
+            .map(|&n| String::from_utf8(time(Time::from_unix_nanos(n)).as_bytes().to_vec()))
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(texts[0], "00000000000000000000");
+        assert_eq!(texts[2], "09223372036854775808");
+        assert_eq!(texts[5], "18446744073709551615");
         assert!(texts.windows(2).all(|w| w[0] < w[1]), "{texts:?}");
         for (&n, t) in times.iter().zip(&texts) {
             assert_eq!(read_time(t.as_bytes()), Ok(Time::from_unix_nanos(n)));

@@ -45,6 +45,7 @@ use super::{
 use crate::basics::time::Time;
 use crate::{Error, Result};
 use code::{Code, Proc};
+use codec::TimeText;
 use link::Link;
 
 /// The most sessions a script reaps or samples before it returns and is called again.
@@ -196,8 +197,11 @@ impl RedisStore {
     /// Where the namespace stands: its clock, the latest instant any process acted at,
     /// moved on to `now` first if that is later; its settings' version; its epoch.
     pub fn sync_clock(&self, now: Option<Time>) -> Result<Standing> {
-        let now = now.map(codec::time).unwrap_or_default();
-        let reply = self.call(&self.code.clock, &[now.as_bytes()])?;
+        let now = now.map(codec::time);
+        let reply = self.call(
+            &self.code.clock,
+            &[now.as_ref().map_or(b"", |t| t.as_bytes())],
+        )?;
         match reply.as_slice() {
             [word, clock, version, epoch] if word == b"clock" => Ok(Standing {
                 clock: codec::read_time(clock)?,
@@ -270,19 +274,24 @@ impl RedisStore {
         cleanup::delete(&mut self.link.borrow_mut(), &self.prefix)
     }
 
-    /// Runs `script` with the prefix and `args`, and returns its reply's elements. A
-    /// namespace found gone (a server restarted empty, another process's `reset` midway) is
-    /// started again and the call made once more.
+    /// Runs `script` with the prefix and `args`, and returns its reply's elements.
     fn call(&self, script: &Proc, args: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
-        let words = codec::words(self.invoke(script, args)?)?;
-        if let Err(Error::NamespaceGone(_)) = self.refused(&words) {
-            self.init()?;
-            let words = codec::words(self.invoke(script, args)?)?;
-            self.refused(&words)?;
-            return Ok(words);
+        codec::words(self.call_value(script, args)?)
+    }
+
+    /// Runs `script` with the prefix and `args`, and returns its reply. A namespace found
+    /// gone (a server restarted empty, another process's `reset` midway) is started again
+    /// and the call made once more.
+    fn call_value(&self, script: &Proc, args: &[&[u8]]) -> Result<Value> {
+        let reply = self.invoke(script, args)?;
+        match self.refused(&reply) {
+            Err(Error::NamespaceGone(_)) => {
+                self.init()?;
+                let reply = self.invoke(script, args)?;
+                self.refused(&reply).map(|()| reply)
+            }
+            other => other.map(|()| reply),
         }
-        self.refused(&words)?;
-        Ok(words)
     }
 
     /// Starts the namespace unless it is started, in a new epoch; whether it did.
@@ -294,13 +303,20 @@ impl RedisStore {
 
     /// The error for a reply that refused to act at all: the namespace's clock is later
     /// than the call's instant, or the namespace is gone.
-    fn refused(&self, reply: &[Vec<u8>]) -> Result<()> {
-        match reply {
-            [word, clock] if word == b"behind" => Err(Error::ClockMoved {
-                namespace: self.name.clone(),
-                clock: codec::read_time(clock)?,
-            }),
-            [word] if word == b"gone" => Err(Error::NamespaceGone(self.name.clone())),
+    fn refused(&self, reply: &Value) -> Result<()> {
+        let Value::Array(words) = reply else {
+            return Ok(());
+        };
+        match words.as_slice() {
+            [Value::BulkString(word), Value::BulkString(clock)] if word == b"behind" => {
+                Err(Error::ClockMoved {
+                    namespace: self.name.clone(),
+                    clock: codec::read_time(clock)?,
+                })
+            }
+            [Value::BulkString(word)] if word == b"gone" => {
+                Err(Error::NamespaceGone(self.name.clone()))
+            }
             _ => Ok(()),
         }
     }
@@ -420,7 +436,7 @@ fn unknown(reply: &[Vec<u8>]) -> Error {
 }
 
 /// The times a call sends: now, and the expiry's two bounds.
-fn times(now: Time, expiry: Expiry) -> (String, String, String) {
+fn times(now: Time, expiry: Expiry) -> (TimeText, TimeText, TimeText) {
     (
         codec::time(now),
         codec::time(expiry.accessed_before),
@@ -431,7 +447,7 @@ fn times(now: Time, expiry: Expiry) -> (String, String, String) {
 /// The words `read_call` takes after the prefix.
 struct ReadArgs<'a> {
     id: &'a str,
-    times: (String, String, String),
+    times: (TimeText, TimeText, TimeText),
     lazy: bool,
     at: &'static [u8],
     capacity: String,
@@ -633,17 +649,11 @@ impl Store for RedisStore {
         let access = AccessArgs::new(op);
         let mut words = read.words();
         words.extend(access.words());
-        let reply = self.call(&self.code.read_access, &words)?;
-        let split = reply
-            .first()
-            .and_then(|n| codec::number(n).ok())
-            .and_then(|n| usize::try_from(n).ok())
-            .filter(|&n| n < reply.len())
-            .ok_or_else(|| unknown(&reply))?;
-        let (read_reply, access_reply) = reply[1..].split_at(split);
-        let read = self.parse_read(id, read_reply, evicted)?;
+        let reply = self.call_value(&self.code.read_access, &words)?;
+        let (read_reply, access_reply) = codec::pair(reply)?;
+        let read = self.parse_read(id, &read_reply, evicted)?;
         let access = match read {
-            Read::Found | Read::Adopted => Some(parse_access(id, op, access_reply)),
+            Read::Found | Read::Adopted => Some(parse_access(id, op, &access_reply)),
             Read::Expired(_) => None,
         };
         Ok((read, access))
