@@ -2,6 +2,8 @@
 # Runs `sessim bench --provider redis` beside `redis-benchmark -t set` against one private
 # redis-server, N times, alternating, and prints each run and the medians: SET's requests
 # per second, the mixed phase's operations per second, and their ratio (the target is 70%).
+# SET runs just before and just after each sessim run, and the ratio takes the mean of the
+# two, so that a machine growing busier or quieter during a run moves both sides alike.
 # Each run also has `redis-benchmark` call the floor (bench/floor.lua: the five commands an
 # exact-LRU access needs, alone, on 100,000 sessions): what any client could reach with
 # sessim's layout on this machine.
@@ -35,7 +37,7 @@ median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (
 rps() { tr '\r' '\n' | sed -n 's/.*: \([0-9.]*\) requests per second.*/\1/p' | tail -1; }
 sets=() mixed=() ratios=() floors=()
 for i in $(seq 1 "$runs"); do
-  set_rps=$(redis-benchmark "${target[@]}" -q -c 1 -P 1 -n 100000 -t set 2>/dev/null | rps)
+  set_before=$(redis-benchmark "${target[@]}" -q -c 1 -P 1 -n 100000 -t set 2>/dev/null | rps)
   for from in 0 20000 40000 60000 80000; do
     redis-cli -s "$dir/r.sock" fcall sessim_floor_fill 0 "$from" $((from + 19999)) >/dev/null
   done
@@ -56,12 +58,14 @@ for i in $(seq 1 "$runs"); do
     echo "run $i: digest $digest, expected 6264bc8ad44760f9" >&2
     exit 1
   fi
+  set_after=$(redis-benchmark "${target[@]}" -q -c 1 -P 1 -n 100000 -t set 2>/dev/null | rps)
+  set_rps=$(awk -v a="$set_before" -v b="$set_after" 'BEGIN {printf "%.0f", (a + b) / 2}')
   ns=$(sed -n 's/^phase=mixed n=[0-9]* ns_per_op=\([0-9.]*\).*/\1/p' <<<"$out")
   ops=$(awk -v ns="$ns" 'BEGIN {printf "%.0f", 1e9 / ns}')
   ratio=$(awk -v a="$ops" -v b="$set_rps" 'BEGIN {printf "%.1f", 100 * a / b}')
   floor=$(awk -v a="$floor_rps" -v b="$set_rps" 'BEGIN {printf "%.1f", 100 * a / b}')
   sets+=("$set_rps") mixed+=("$ops") ratios+=("$ratio") floors+=("$floor")
-  echo "run $i: SET ${set_rps} req/s, mixed ${ops} op/s (${ns} ns/op), ${ratio}% (digest ok);" \
+  echo "run $i: SET ${set_rps} req/s (${set_before} before, ${set_after} after), mixed ${ops} op/s (${ns} ns/op), ${ratio}% (digest ok);" \
     "floor ${floor_rps} op/s, ${floor}%"
 done
 echo "redis over $mode, $runs runs ($(nproc) CPUs): SET median $(printf '%s\n' "${sets[@]}" | median) req/s," \
