@@ -217,6 +217,84 @@ fn ids_and_values_cannot_leave_their_namespace() {
     other.check().unwrap();
 }
 
+/// The calls of a request answer in JSON: every text comes back as it was stored, even
+/// what JSON escapes.
+#[test]
+fn texts_json_escapes_come_back_whole() {
+    let Some(server) = TestRedis::start("json") else {
+        return;
+    };
+    let mut store = named(&server, "json");
+    let texts = [
+        "\"quoted\"",
+        "back\\slash",
+        "a/b",
+        "tab\there",
+        "nul\0and\u{1}\u{1f}\u{7f}",
+        "\u{2028}\u{2029}",
+        "😀 中文",
+        "\\u0041",
+        "",
+    ];
+    let get = |store: &mut RedisStore, id: &str, key: &str| {
+        let (read, then) = store
+            .read_then(
+                id,
+                DEFAULT_START,
+                expiry(),
+                None,
+                &mut Vec::new(),
+                Op::Get(key),
+            )
+            .unwrap();
+        assert_eq!(read, Read::Found);
+        match then {
+            Some(Ok(Access::Applied {
+                answer: Answer::Value(v),
+                ..
+            })) => v,
+            other => panic!("{other:?}"),
+        }
+    };
+    for (i, text) in texts.iter().enumerate() {
+        let id = format!("{text}{i}");
+        store
+            .create(&id, DEFAULT_START, FRONT, &mut Vec::new())
+            .unwrap();
+        store
+            .access(&id, Op::Set(text, text), DEFAULT_START, expiry())
+            .unwrap();
+        let by_access = store
+            .access(&id, Op::Get(text), DEFAULT_START, expiry())
+            .unwrap();
+        assert!(
+            matches!(by_access, Access::Applied { answer: Answer::Value(Some(ref v)), .. } if v == text),
+            "{by_access:?}"
+        );
+        assert_eq!(get(&mut store, &id, text).as_deref(), Some(*text));
+    }
+    // Adopting a session under a capacity evicts the oldest: its id comes back whole.
+    let full = Placement {
+        end: End::Front,
+        capacity: Some(texts.len()),
+    };
+    let mut evicted = Vec::new();
+    let (read, _) = store
+        .read_then(
+            "new",
+            DEFAULT_START,
+            expiry(),
+            Some(full),
+            &mut evicted,
+            Op::Touch,
+        )
+        .unwrap();
+    assert_eq!(read, Read::Adopted);
+    let ids: Vec<&str> = evicted.iter().map(|g| g.id.as_str()).collect();
+    assert_eq!(ids, [format!("{}0", texts[0])]);
+    store.check().unwrap();
+}
+
 #[test]
 fn refusals_write_nothing() {
     let Some(server) = TestRedis::start("refusals") else {

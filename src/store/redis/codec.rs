@@ -78,17 +78,34 @@ pub fn words(reply: Value) -> Result<Words> {
 /// A reply's elements, as bytes.
 pub type Words = Vec<Vec<u8>>;
 
-/// A reply of two lists, the second of them maybe left out (then empty), as bytes.
-pub fn pair(reply: Value) -> Result<(Words, Words)> {
-    let Value::Array(parts) = reply else {
-        return Err(unexpected(&reply));
-    };
-    let mut parts = parts.into_iter();
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(first), second, None) => Ok((words(first)?, second.map_or(Ok(vec![]), words)?)),
-        (first, second, third) => Err(unexpected(&Value::Array(
-            [first, second, third].into_iter().flatten().collect(),
+/// A reply a call sent as JSON (`cjson.encode` of a list of strings), as bytes.
+pub fn json_words(reply: Value) -> Result<Words> {
+    json(reply).map(bytes)
+}
+
+/// A reply a call sent as JSON: a list of two lists of strings, the second of them maybe
+/// left out (then empty), as bytes.
+pub fn json_pair(reply: Value) -> Result<(Words, Words)> {
+    let lists: Vec<Vec<String>> = json(reply)?;
+    let n = lists.len();
+    let mut lists = lists.into_iter().map(bytes);
+    match (lists.next(), lists.next(), lists.next()) {
+        (Some(first), second, None) => Ok((first, second.unwrap_or_default())),
+        _ => Err(Error::Store(format!(
+            "redis answered {n} lists where sessim expected one or two"
         ))),
+    }
+}
+
+fn bytes(list: Vec<String>) -> Words {
+    list.into_iter().map(String::into_bytes).collect()
+}
+
+/// A reply sent as JSON, read as a `T`.
+fn json<T: serde::de::DeserializeOwned>(reply: Value) -> Result<T> {
+    match &reply {
+        Value::BulkString(text) => serde_json::from_slice(text).map_err(|_| unexpected(&reply)),
+        _ => Err(unexpected(&reply)),
     }
 }
 

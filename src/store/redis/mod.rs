@@ -616,7 +616,7 @@ impl Store for RedisStore {
             flag(expiry.lazy),
         ];
         words.extend(args.words());
-        let reply = self.call(&self.code.access, &words)?;
+        let reply = codec::json_words(self.call_value(&self.code.access, &words)?)?;
         parse_access(id, op, &reply)
     }
 
@@ -650,7 +650,7 @@ impl Store for RedisStore {
         let mut words = read.words();
         words.extend(access.words());
         let reply = self.call_value(&self.code.read_access, &words)?;
-        let (read_reply, access_reply) = codec::pair(reply)?;
+        let (read_reply, access_reply) = codec::json_pair(reply)?;
         let read = self.parse_read(id, &read_reply, evicted)?;
         let access = match read {
             Read::Found | Read::Adopted => Some(parse_access(id, op, &access_reply)),
