@@ -39,7 +39,7 @@ redis-server --port "$port" --bind 127.0.0.1 --unixsocket "$dir/r.sock" --unixso
   --save "" --appendonly no --dir "$dir" --daemonize yes --loglevel warning
 for _ in $(seq 50); do redis-cli -s "$dir/r.sock" ping >/dev/null 2>&1 && break; sleep 0.1; done
 if [ ${#pin[@]} -gt 0 ]; then
-  taskset -pc 0 "$(redis-cli -s "$dir/r.sock" info server | sed -n 's/^process_id:\([0-9]*\).*/\1/p')" >/dev/null
+  taskset -a -pc 0 "$(redis-cli -s "$dir/r.sock" info server | sed -n 's/^process_id:\([0-9]*\).*/\1/p')" >/dev/null
 fi
 redis-cli -s "$dir/r.sock" -x function load replace <bench/floor.lua >/dev/null
 case $mode in
@@ -73,6 +73,10 @@ for i in $(seq 1 "$runs"); do
     exit 1
   fi
   set_after=$("${pin[@]}" redis-benchmark "${target[@]}" -q -c 1 -P 1 -n 100000 -t set 2>/dev/null | rps)
+  if [ -z "$set_before" ] || [ -z "$set_after" ]; then
+    echo "run $i: redis-benchmark -t set did not run" >&2
+    exit 1
+  fi
   set_rps=$(awk -v a="$set_before" -v b="$set_after" 'BEGIN {printf "%.0f", (a + b) / 2}')
   ns=$(sed -n 's/^phase=mixed n=[0-9]* ns_per_op=\([0-9.]*\).*/\1/p' <<<"$out")
   ops=$(awk -v ns="$ns" 'BEGIN {printf "%.0f", 1e9 / ns}')
