@@ -221,10 +221,21 @@ fn ids_and_values_cannot_leave_their_namespace() {
 /// what JSON escapes.
 #[test]
 fn texts_json_escapes_come_back_whole() {
-    let Some(server) = TestRedis::start("json") else {
-        return;
-    };
-    let mut store = named(&server, "json");
+    if let Some(server) = TestRedis::start("json") {
+        json_escapes_come_back_whole(&server);
+    }
+}
+
+/// Scripts (Redis 6) answer in JSON too.
+#[test]
+fn without_functions_texts_json_escapes_come_back_whole() {
+    if let Some(server) = TestRedis::start_without_functions("json-6") {
+        json_escapes_come_back_whole(&server);
+    }
+}
+
+fn json_escapes_come_back_whole(server: &TestRedis) {
+    let mut store = named(server, "json");
     let texts = [
         "\"quoted\"",
         "back\\slash",

@@ -104,7 +104,8 @@ fn bytes(list: Vec<String>) -> Words {
 /// A reply sent as JSON, read as a `T`.
 fn json<T: serde::de::DeserializeOwned>(reply: Value) -> Result<T> {
     match &reply {
-        Value::BulkString(text) => serde_json::from_slice(text).map_err(|_| unexpected(&reply)),
+        Value::BulkString(text) => serde_json::from_slice(text)
+            .map_err(|e| Error::Store(format!("redis answered JSON sessim could not read ({e})"))),
         _ => Err(unexpected(&reply)),
     }
 }
@@ -165,6 +166,27 @@ mod tests {
             assert_eq!(read_time(t.as_bytes()), Ok(Time::from_unix_nanos(n)));
         }
         assert!(read_time(b"12").is_err());
+    }
+
+    #[test]
+    fn json_replies_read_back_or_fail_with_a_reason() {
+        let reply = |text: &str| Value::BulkString(text.as_bytes().to_vec());
+        assert_eq!(
+            json_pair(reply(r#"[["found"],["ok","a\"b\u0000"]]"#)),
+            Ok((
+                vec![b"found".to_vec()],
+                vec![b"ok".to_vec(), b"a\"b\0".to_vec()]
+            ))
+        );
+        assert_eq!(
+            json_pair(reply(r#"[["nosuch"]]"#)),
+            Ok((vec![b"nosuch".to_vec()], vec![]))
+        );
+        for bad in [r#"[]"#, r#"[[],[],[]]"#, r#"[["x",1]]"#, "[[\"", "{}"] {
+            let e = json_pair(reply(bad)).unwrap_err().to_string();
+            assert!(e.contains("redis answered"), "{bad}: {e}");
+        }
+        assert!(json_words(Value::Int(3)).is_err());
     }
 
     #[test]

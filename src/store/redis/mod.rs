@@ -275,7 +275,7 @@ impl RedisStore {
     }
 
     /// Runs `script` with the prefix and `args`, and returns its reply's elements.
-    fn call(&self, script: &Proc, args: &[&[u8]]) -> Result<Vec<Vec<u8>>> {
+    fn call(&self, script: &Proc, args: &[&[u8]]) -> Result<codec::Words> {
         codec::words(self.call_value(script, args)?)
     }
 
