@@ -1,13 +1,16 @@
 -- Values: records `<len>:<key><len>:<value>`, lengths in bytes, in the order keys were
 -- first set. Finds `key`: where its record starts and ends, and its value.
+-- A record whose key has another length is passed without cutting its key out.
 local function find(v, key)
-  local i, n = 1, #v
+  local sub, sfind = string.sub, string.find
+  local i, n, kn = 1, #v, #key
   while i <= n do
-    local c = string.find(v, ':', i, true)
-    local ke = c + tonumber(string.sub(v, i, c - 1))
-    local c2 = string.find(v, ':', ke + 1, true)
-    local ve = c2 + tonumber(string.sub(v, ke + 1, c2 - 1))
-    if string.sub(v, c + 1, ke) == key then return i, ve, string.sub(v, c2 + 1, ve) end
+    local c = sfind(v, ':', i, true)
+    local kl = tonumber(sub(v, i, c - 1))
+    local ke = c + kl
+    local c2 = sfind(v, ':', ke + 1, true)
+    local ve = c2 + tonumber(sub(v, ke + 1, c2 - 1))
+    if kl == kn and sub(v, c + 1, ke) == key then return i, ve, sub(v, c2 + 1, ve) end
     i = ve + 1
   end
 end
