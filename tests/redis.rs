@@ -1,6 +1,7 @@
 //! The Redis store against a private redis-server: draws computed in Lua equal Rust's,
-//! one round trip a store call, namespaces that ids cannot escape, refusals that write
-//! nothing, two processes on one namespace, and a server that goes away and comes back.
+//! one round trip a store call, namespaces that ids cannot escape or mix up when called in
+//! turn, refusals that write nothing, two processes on one namespace, and a server that
+//! goes away and comes back.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -304,6 +305,56 @@ fn json_escapes_come_back_whole(server: &TestRedis) {
     let ids: Vec<&str> = evicted.iter().map(|g| g.id.as_str()).collect();
     assert_eq!(ids, [format!("{}0", texts[0])]);
     store.check().unwrap();
+}
+
+/// Redis keeps the library's state from call to call, and every namespace on a server
+/// calls the same library: calls on two namespaces, one after the other, each reach only
+/// their own keys, even for one id.
+#[test]
+fn namespaces_called_in_turn_stay_apart() {
+    let Some(server) = TestRedis::start("turns") else {
+        return;
+    };
+    let mut stores = [named(&server, "a"), named(&server, "b")];
+    for store in &mut stores {
+        store
+            .create("x", DEFAULT_START, FRONT, &mut Vec::new())
+            .unwrap();
+    }
+    for i in 0..20 {
+        for (name, store) in ["a", "b"].iter().zip(&mut stores) {
+            let value = format!("{name}{i}");
+            store
+                .access("x", Op::Set("n", &value), DEFAULT_START, expiry())
+                .unwrap();
+        }
+        for (name, store) in ["a", "b"].iter().zip(&mut stores) {
+            let (read, then) = store
+                .read_then(
+                    "x",
+                    DEFAULT_START,
+                    expiry(),
+                    None,
+                    &mut Vec::new(),
+                    Op::Get("n"),
+                )
+                .unwrap();
+            assert_eq!(read, Read::Found);
+            assert!(
+                matches!(then, Some(Ok(Access::Applied { answer: Answer::Value(Some(ref v)), .. })) if *v == format!("{name}{i}")),
+                "{name}: {then:?}"
+            );
+        }
+    }
+    stores[1]
+        .create("y", DEFAULT_START, FRONT, &mut Vec::new())
+        .unwrap();
+    for (name, store, stored) in [("a", &stores[0], 1), ("b", &stores[1], 2)] {
+        let s = store.session("x").unwrap().expect("stored");
+        assert_eq!(s.values, [("n".to_owned(), format!("{name}19"))]);
+        assert_eq!(store.stored().unwrap(), stored, "{name}");
+        store.check().unwrap();
+    }
 }
 
 #[test]
