@@ -42,6 +42,29 @@ fn expiry() -> Expiry {
     }
 }
 
+/// A request's read and `Get` of `key` on `id`, in one call: the session is found, and
+/// the value comes back.
+fn read_get(store: &mut RedisStore, id: &str, key: &str) -> Option<String> {
+    let (read, then) = store
+        .read_then(
+            id,
+            DEFAULT_START,
+            expiry(),
+            None,
+            &mut Vec::new(),
+            Op::Get(key),
+        )
+        .unwrap();
+    assert_eq!(read, Read::Found);
+    match then {
+        Some(Ok(Access::Applied {
+            answer: Answer::Value(v),
+            ..
+        })) => v.map(String::from),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn lua_draws_equal_rusts() {
     let Some(server) = TestRedis::start("draws") else {
@@ -120,21 +143,10 @@ fn one_round_trip_each(server: &TestRedis, command: &str) {
             .access(&format!("s{i}"), Op::Incr("n", 1), DEFAULT_START, expiry())
             .unwrap();
         // A read and the call after it are one round trip too.
-        let (read, then) = store
-            .read_then(
-                &format!("s{i}"),
-                DEFAULT_START,
-                expiry(),
-                None,
-                &mut Vec::new(),
-                Op::Get("n"),
-            )
-            .unwrap();
-        assert_eq!(read, Read::Found);
-        assert!(matches!(
-            then,
-            Some(Ok(Access::Applied { answer: Answer::Value(Some(ref v)), .. })) if v == "1"
-        ));
+        assert_eq!(
+            read_get(&mut store, &format!("s{i}"), "n").as_deref(),
+            Some("1")
+        );
     }
     let info: String = redis::cmd("INFO")
         .arg("commandstats")
@@ -248,26 +260,6 @@ fn json_escapes_come_back_whole(server: &TestRedis) {
         "\\u0041",
         "",
     ];
-    let get = |store: &mut RedisStore, id: &str, key: &str| {
-        let (read, then) = store
-            .read_then(
-                id,
-                DEFAULT_START,
-                expiry(),
-                None,
-                &mut Vec::new(),
-                Op::Get(key),
-            )
-            .unwrap();
-        assert_eq!(read, Read::Found);
-        match then {
-            Some(Ok(Access::Applied {
-                answer: Answer::Value(v),
-                ..
-            })) => v,
-            other => panic!("{other:?}"),
-        }
-    };
     for (i, text) in texts.iter().enumerate() {
         let id = format!("{text}{i}");
         store
@@ -283,7 +275,7 @@ fn json_escapes_come_back_whole(server: &TestRedis) {
             matches!(by_access, Access::Applied { answer: Answer::Value(Some(ref v)), .. } if v == text),
             "{by_access:?}"
         );
-        assert_eq!(get(&mut store, &id, text).as_deref(), Some(*text));
+        assert_eq!(read_get(&mut store, &id, text).as_deref(), Some(*text));
     }
     // Adopting a session under a capacity evicts the oldest: its id comes back whole.
     let full = Placement {
@@ -329,21 +321,8 @@ fn namespaces_called_in_turn_stay_apart() {
                 .unwrap();
         }
         for (name, store) in ["a", "b"].iter().zip(&mut stores) {
-            let (read, then) = store
-                .read_then(
-                    "x",
-                    DEFAULT_START,
-                    expiry(),
-                    None,
-                    &mut Vec::new(),
-                    Op::Get("n"),
-                )
-                .unwrap();
-            assert_eq!(read, Read::Found);
-            assert!(
-                matches!(then, Some(Ok(Access::Applied { answer: Answer::Value(Some(ref v)), .. })) if *v == format!("{name}{i}")),
-                "{name}: {then:?}"
-            );
+            let value = read_get(store, "x", "n");
+            assert_eq!(value, Some(format!("{name}{i}")), "{name}");
         }
     }
     stores[1]
