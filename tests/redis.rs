@@ -259,6 +259,9 @@ fn json_escapes_come_back_whole(server: &TestRedis) {
         "😀 中文",
         "\\u0041",
         "",
+        // What a request's reply joins without cjson: printable ASCII but `"` and `\`.
+        " !#$%&'()*+,-./0123456789:;<=>?@AZ[]^_`az{|}~",
+        "[\"]\\^",
     ];
     for (i, text) in texts.iter().enumerate() {
         let id = format!("{text}{i}");
